@@ -1,0 +1,1 @@
+// Placeholder until proto code generation lands; keeps the turbo pipeline shape.
