@@ -1,0 +1,39 @@
+import { Pool, type PoolConfig } from 'pg';
+
+export interface PgPoolOptions {
+  url: string;
+  /** The Postgres schema this service owns; first on the search path. */
+  schema: string;
+  /**
+   * The role every session acts as (`SET ROLE` at connection start). A non-superuser role that does
+   * not own the tables, so row-level security applies even when the login user is more powerful.
+   * Omit for the migration/owner connection.
+   */
+  role?: string;
+  max?: number;
+  applicationName?: string;
+}
+
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+/** A pg pool whose sessions start in the service's schema and role. */
+export function createPgPool(options: PgPoolOptions): Pool {
+  if (!IDENT.test(options.schema)) throw new Error(`invalid schema name "${options.schema}"`);
+  if (options.role !== undefined && !IDENT.test(options.role)) throw new Error(`invalid role "${options.role}"`);
+  const settings = [`-c search_path=${options.schema},public`];
+  if (options.role) settings.push(`-c role=${options.role}`);
+  const config: PoolConfig = {
+    connectionString: options.url,
+    max: options.max ?? 10,
+    options: settings.join(' '),
+    application_name: options.applicationName ?? options.schema,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  };
+  return new Pool(config);
+}
+
+export function quoteIdent(name: string): string {
+  if (!IDENT.test(name)) throw new Error(`invalid identifier "${name}"`);
+  return `"${name}"`;
+}

@@ -1,0 +1,22 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { MetricsService } from './metrics.service';
+
+/** Times every HTTP request, labelled by the route template (not the raw URL: ids would explode cardinality). */
+@Injectable()
+export class HttpMetricsMiddleware implements NestMiddleware {
+  constructor(private readonly metrics: MetricsService) {}
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const stop = this.metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path;
+      stop({
+        method: req.method,
+        route: route ? `${req.baseUrl}${route}` : res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'unmatched',
+        status: String(res.statusCode),
+      });
+    });
+    next();
+  }
+}

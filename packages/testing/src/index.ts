@@ -1,0 +1,4 @@
+export * from './ids';
+export * from './infrastructure';
+export * from './test-database';
+export * from './wait-for';
