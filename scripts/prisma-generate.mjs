@@ -16,10 +16,14 @@ const env = {
   ...process.env,
   CHECKPOINT_DISABLE: '1',
   PRISMA_HIDE_UPDATE_MESSAGE: '1',
-  PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? join(root, 'scripts/prisma-schema-engine-stub'),
+  PRISMA_SCHEMA_ENGINE_BINARY:
+    process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? join(root, 'scripts/prisma-schema-engine-stub'),
 };
 const prismaBin = join(root, 'node_modules/.bin/prisma');
-const result = spawnSync(prismaBin, ['generate', '--schema', schema], { stdio: ['ignore', 'pipe', 'inherit'], env });
+const result = spawnSync(prismaBin, ['generate', '--schema', schema], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env,
+});
 if (result.status !== 0) {
   process.stdout.write(result.stdout ?? '');
   process.exit(result.status ?? 1);

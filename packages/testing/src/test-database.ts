@@ -28,7 +28,8 @@ const NAME = /^[a-z0-9_]+$/;
  * Postgres without seeing each other, and migrating happens once, not once per suite.
  */
 export async function createTestDatabase(options: CreateTestDatabaseOptions): Promise<TestDatabase> {
-  const baseUrl = options.baseUrl ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const baseUrl =
+    options.baseUrl ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const label = options.label.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   const template = `cc_tpl_${label}_${options.templateKey.slice(0, 12).toLowerCase()}`;
   const name = `cc_test_${label}_${randomSuffix(5)}`;
@@ -38,7 +39,10 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions): Pr
   await admin.connect();
   try {
     // One builder per template across every Jest worker; the others wait here, then copy it.
-    const lockKey = BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update(template).digest('hex').slice(0, 16)}`));
+    const lockKey = BigInt.asIntN(
+      64,
+      BigInt(`0x${createHash('sha256').update(template).digest('hex').slice(0, 16)}`),
+    );
     await admin.query('SELECT pg_advisory_lock($1)', [lockKey.toString()]);
     try {
       if (!(await databaseExists(admin, template))) {
@@ -108,6 +112,7 @@ async function dropStaleTemplates(client: Client, label: string, keep: string): 
     [`cc_tpl_${label}_%`, keep],
   );
   for (const row of stale.rows) {
-    if (NAME.test(row.datname)) await client.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`).catch(() => undefined);
+    if (NAME.test(row.datname))
+      await client.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`).catch(() => undefined);
   }
 }

@@ -19,7 +19,10 @@ export interface StartServiceOptions {
  * Creates, configures and starts one service's HTTP server (and whatever `beforeListen` adds).
  * Every app's main.ts is `startTelemetry(name)` then `startService(AppModule, { config })`.
  */
-export async function startService(rootModule: IEntryNestModule, options: StartServiceOptions): Promise<NestExpressApplication> {
+export async function startService(
+  rootModule: IEntryNestModule,
+  options: StartServiceOptions,
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, {
     bufferLogs: true,
     bodyParser: false,

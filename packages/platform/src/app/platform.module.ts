@@ -34,7 +34,8 @@ export interface PlatformModuleOptions<C extends BaseConfig> {
 export class PlatformModule {
   static forRoot<C extends BaseConfig>(options: PlatformModuleOptions<C>): DynamicModule {
     const logger =
-      options.logger ?? createLogger({ service: options.config.SERVICE_NAME, level: options.config.LOG_LEVEL });
+      options.logger ??
+      createLogger({ service: options.config.SERVICE_NAME, level: options.config.LOG_LEVEL });
     const readiness: HealthModuleOptions['checks'] = [
       ...(options.databaseSchema ? [PostgresReadinessCheck] : []),
       ...(options.readiness ?? []),

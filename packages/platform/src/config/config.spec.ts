@@ -10,7 +10,9 @@ describe('loadConfig', () => {
   });
 
   it('names every missing or bad variable at once and hides secrets', () => {
-    const schema = BaseConfigSchema.extend({ JWT_SECRET: z.string().min(32, 'must be at least 32 characters') });
+    const schema = BaseConfigSchema.extend({
+      JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    });
     let error: unknown;
     try {
       loadConfig(schema, {

@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 /** The settings every service reads; each service extends this with its own. */
 export const BaseConfigSchema = z.object({
-  SERVICE_NAME: z.string().min(1).regex(/^[a-z][a-z0-9-]*$/, 'must be a lowercase service name'),
+  SERVICE_NAME: z
+    .string()
+    .min(1)
+    .regex(/^[a-z][a-z0-9-]*$/, 'must be a lowercase service name'),
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

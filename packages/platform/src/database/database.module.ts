@@ -42,7 +42,11 @@ export class DatabaseModule {
               applicationName: config.SERVICE_NAME,
             }),
         },
-        { provide: PostgresReadinessCheck, inject: [PG_POOL], useFactory: (pool: Pool) => new PostgresReadinessCheck(pool) },
+        {
+          provide: PostgresReadinessCheck,
+          inject: [PG_POOL],
+          useFactory: (pool: Pool) => new PostgresReadinessCheck(pool),
+        },
         PoolCloser,
       ],
       exports: [PG_POOL, PostgresReadinessCheck],

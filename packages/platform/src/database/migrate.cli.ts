@@ -12,7 +12,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const url =
-    process.env.DATABASE_MIGRATION_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/callcenter';
+    process.env.DATABASE_MIGRATION_URL ??
+    process.env.DATABASE_URL ??
+    'postgresql://postgres@127.0.0.1:5432/callcenter';
   const result = await applyMigrations({ url, schema, migrationsDir, log: (l) => console.log(l) });
   console.log(
     `${schema}: ${result.applied.length} applied, ${result.alreadyApplied.length} already applied (${redactUrl(url)})`,

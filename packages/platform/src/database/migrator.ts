@@ -98,7 +98,9 @@ export async function applyMigrations(options: MigrateOptions): Promise<Migratio
     const applied = new Map(rows.map((r) => [r.migration_name, r.checksum]));
     for (const [name] of applied) {
       if (!migrations.some((m) => m.name === name)) {
-        throw new MigrationError(`migration ${name} is applied in schema ${options.schema} but missing from ${options.migrationsDir}`);
+        throw new MigrationError(
+          `migration ${name} is applied in schema ${options.schema} but missing from ${options.migrationsDir}`,
+        );
       }
     }
 

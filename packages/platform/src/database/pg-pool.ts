@@ -19,7 +19,8 @@ const IDENT = /^[a-z_][a-z0-9_]*$/;
 /** A pg pool whose sessions start in the service's schema and role. */
 export function createPgPool(options: PgPoolOptions): Pool {
   if (!IDENT.test(options.schema)) throw new Error(`invalid schema name "${options.schema}"`);
-  if (options.role !== undefined && !IDENT.test(options.role)) throw new Error(`invalid role "${options.role}"`);
+  if (options.role !== undefined && !IDENT.test(options.role))
+    throw new Error(`invalid role "${options.role}"`);
   const settings = [`-c search_path=${options.schema},public`];
   if (options.role) settings.push(`-c role=${options.role}`);
   const config: PoolConfig = {

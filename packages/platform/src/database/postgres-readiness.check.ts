@@ -10,6 +10,9 @@ export class PostgresReadinessCheck implements ReadinessCheck {
   async check(): Promise<{ up: boolean; details?: Record<string, unknown> }> {
     const started = Date.now();
     await this.pool.query('SELECT 1');
-    return { up: true, details: { latencyMs: Date.now() - started, idle: this.pool.idleCount, total: this.pool.totalCount } };
+    return {
+      up: true,
+      details: { latencyMs: Date.now() - started, idle: this.pool.idleCount, total: this.pool.totalCount },
+    };
   }
 }

@@ -8,7 +8,10 @@ import { toProblem } from './problem-details.filter';
  */
 export function bodyParseErrorHandler(error: unknown, req: Request, res: Response, next: NextFunction): void {
   const type = (error as { type?: unknown } | null)?.type;
-  if (typeof type !== 'string' || !type.startsWith('entity.') && !type.startsWith('encoding.') && !type.startsWith('charset.')) {
+  if (
+    typeof type !== 'string' ||
+    (!type.startsWith('entity.') && !type.startsWith('encoding.') && !type.startsWith('charset.'))
+  ) {
     next(error);
     return;
   }

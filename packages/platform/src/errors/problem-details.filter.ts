@@ -1,4 +1,11 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { ProblemDetails } from '@cc/contracts';
 import { trace } from '@opentelemetry/api';
 import type { Request, Response } from 'express';
@@ -23,7 +30,10 @@ export function httpStatusOf(kind: ErrorKind): number {
 }
 
 /** Turns any error into an RFC 9457 problem+json response; never leaks internals of a 5xx. */
-export function toProblem(error: unknown, instance?: string): { status: number; problem: ProblemDetails; retryAfter?: number } {
+export function toProblem(
+  error: unknown,
+  instance?: string,
+): { status: number; problem: ProblemDetails; retryAfter?: number } {
   const traceId = trace.getActiveSpan()?.spanContext().traceId;
   const base = { ...(instance ? { instance } : {}), ...(traceId ? { traceId } : {}) };
   if (error instanceof AppError) {
@@ -46,10 +56,14 @@ export function toProblem(error: unknown, instance?: string): { status: number; 
     const body = error.getResponse();
     const detail = typeof body === 'string' ? body : (body as { message?: unknown }).message;
     const problem: ProblemDetails = {
-      type: status === 404 ? 'https://errors.callcenter.dev/not_found' : `https://errors.callcenter.dev/http_${status}`,
+      type:
+        status === 404
+          ? 'https://errors.callcenter.dev/not_found'
+          : `https://errors.callcenter.dev/http_${status}`,
       title: titleOf(status),
       status,
-      detail: status >= 500 ? 'The server could not complete the request.' : stringify(detail) ?? error.message,
+      detail:
+        status >= 500 ? 'The server could not complete the request.' : (stringify(detail) ?? error.message),
       ...base,
     };
     return { status, problem };
@@ -58,7 +72,8 @@ export function toProblem(error: unknown, instance?: string): { status: number; 
   if (status !== undefined && status >= 400 && status < 500) {
     // body-parser errors (malformed JSON, entity too large, bad charset) carry a status and a type.
     const type = (error as { type?: string }).type ?? `http_${status}`;
-    const detail = status === 413 ? 'The request body is too large.' : 'The request body could not be parsed.';
+    const detail =
+      status === 413 ? 'The request body is too large.' : 'The request body could not be parsed.';
     return {
       status,
       problem: {
@@ -92,11 +107,12 @@ function errorStatus(error: unknown): number | undefined {
 
 function stringify(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  return Array.isArray(value) ? value.map(String).join('; ') : String(value);
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ');
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function titleOf(status: number): string {
-  const name = HttpStatus[status] as string | undefined;
+  const name: string | undefined = HttpStatus[status];
   if (!name) return status >= 500 ? 'Server Error' : 'Client Error';
   return name
     .toLowerCase()

@@ -17,7 +17,7 @@ export class HealthController {
   @Get('live')
   @HealthCheck()
   live() {
-    return this.health.check([async () => this.indicators.check('process').up({ pid: process.pid })]);
+    return this.health.check([() => this.indicators.check('process').up({ pid: process.pid })]);
   }
 
   /** Readiness: every dependency answers, and we are not draining for shutdown. */
@@ -37,7 +37,7 @@ export class HealthController {
 
   private checkReadiness() {
     return this.health.check([
-      async () => {
+      () => {
         const session = this.indicators.check('shutdown');
         return this.shutdown.draining ? session.down({ message: 'draining' }) : session.up();
       },

@@ -16,7 +16,10 @@ export async function runCheck(
 ): Promise<{ up: boolean; details?: Record<string, unknown> }> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<{ up: boolean; details: Record<string, unknown> }>((resolve) => {
-    timer = setTimeout(() => resolve({ up: false, details: { error: `no answer within ${timeoutMs} ms` } }), timeoutMs);
+    timer = setTimeout(
+      () => resolve({ up: false, details: { error: `no answer within ${timeoutMs} ms` } }),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([check.check(), timeout]);

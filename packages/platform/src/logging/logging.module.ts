@@ -19,7 +19,7 @@ export class LoggingModule {
         LoggerModule.forRoot({
           pinoHttp: {
             logger: options.logger,
-            autoLogging: options.logRequests ?? true ? { ignore: (req) => isProbe(req.url) } : false,
+            autoLogging: (options.logRequests ?? true) ? { ignore: (req) => isProbe(req.url) } : false,
             quietReqLogger: true,
             customLogLevel: (_req, res, err) =>
               err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',

@@ -13,7 +13,11 @@ export class HttpMetricsMiddleware implements NestMiddleware {
       const route = (req.route as { path?: string } | undefined)?.path;
       stop({
         method: req.method,
-        route: route ? `${req.baseUrl}${route}` : res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'unmatched',
+        route: route
+          ? `${req.baseUrl}${route}`
+          : res.statusCode === 404
+            ? 'unmatched'
+            : req.baseUrl || 'unmatched',
         status: String(res.statusCode),
       });
     });

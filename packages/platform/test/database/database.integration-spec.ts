@@ -9,7 +9,11 @@ import { TenantDb } from '../../src/database/tenant-db';
 import { MissingTenantContextError, TenantContext } from '../../src/tenancy/tenant-context';
 import { FIXTURE_MIGRATIONS, FIXTURE_SCHEMA, fixtureDatabase } from './fixture/fixture-db';
 
-async function query<T extends Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+async function query<T extends Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
@@ -21,17 +25,30 @@ async function query<T extends Record<string, unknown>>(url: string, sql: string
 
 describe('migrations (offline applier, Prisma layout)', () => {
   const empty = () =>
-    createTestDatabase({ label: 'platform_empty', templateKey: 'empty0', migrate: async () => undefined });
+    createTestDatabase({ label: 'platform_empty', templateKey: 'empty0', migrate: () => Promise.resolve() });
 
   it('applies a migrations folder once, recording it exactly as Prisma does', async () => {
     const db = await empty();
     try {
-      const first = await applyMigrations({ url: db.url, schema: FIXTURE_SCHEMA, migrationsDir: FIXTURE_MIGRATIONS });
+      const first = await applyMigrations({
+        url: db.url,
+        schema: FIXTURE_SCHEMA,
+        migrationsDir: FIXTURE_MIGRATIONS,
+      });
       expect(first.applied).toEqual(['20261123000000_init']);
-      const second = await applyMigrations({ url: db.url, schema: FIXTURE_SCHEMA, migrationsDir: FIXTURE_MIGRATIONS });
+      const second = await applyMigrations({
+        url: db.url,
+        schema: FIXTURE_SCHEMA,
+        migrationsDir: FIXTURE_MIGRATIONS,
+      });
       expect(second).toEqual({ applied: [], alreadyApplied: ['20261123000000_init'] });
 
-      const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+      const rows = await query<{
+        migration_name: string;
+        checksum: string;
+        finished_at: Date | null;
+        applied_steps_count: number;
+      }>(
         db.url,
         `SELECT migration_name, checksum, finished_at, applied_steps_count FROM fixture._prisma_migrations`,
       );
@@ -63,10 +80,13 @@ describe('migrations (offline applier, Prisma layout)', () => {
         join(broken, '20261124000000_broken/migration.sql'),
         'CREATE TABLE half (id int);\nCREATE TABLE half (id int);',
       );
-      await expect(applyMigrations({ url: db.url, schema: 'broken', migrationsDir: broken })).rejects.toBeInstanceOf(
-        MigrationError,
+      await expect(
+        applyMigrations({ url: db.url, schema: 'broken', migrationsDir: broken }),
+      ).rejects.toBeInstanceOf(MigrationError);
+      const tables = await query(
+        db.url,
+        `SELECT 1 FROM information_schema.tables WHERE table_schema = 'broken' AND table_name = 'half'`,
       );
-      const tables = await query(db.url, `SELECT 1 FROM information_schema.tables WHERE table_schema = 'broken' AND table_name = 'half'`);
       expect(tables).toHaveLength(0);
       const recorded = await query(db.url, `SELECT 1 FROM broken._prisma_migrations`);
       expect(recorded).toHaveLength(0);
@@ -98,13 +118,19 @@ describe('row-level security through TenantDb and Prisma', () => {
     await query(fx.db.url, `DROP TABLE fixture.leaky`);
   });
 
-  it("shows a tenant only its own rows, even when the query forgets the tenant filter", async () => {
+  it('shows a tenant only its own rows, even when the query forgets the tenant filter', async () => {
     await TenantContext.run({ tenantId: tenantA }, () =>
-      db.tenant((tx) => tx.note.create({ data: { id: `${tenantA}-1`, tenantId: tenantA, body: 'secret of A' } })),
+      db.tenant((tx) =>
+        tx.note.create({ data: { id: `${tenantA}-1`, tenantId: tenantA, body: 'secret of A' } }),
+      ),
     );
-    const seenByB = await TenantContext.run({ tenantId: tenantB }, () => db.tenant((tx) => tx.note.findMany()));
+    const seenByB = await TenantContext.run({ tenantId: tenantB }, () =>
+      db.tenant((tx) => tx.note.findMany()),
+    );
     expect(seenByB).toEqual([]);
-    const seenByA = await TenantContext.run({ tenantId: tenantA }, () => db.tenant((tx) => tx.note.findMany()));
+    const seenByA = await TenantContext.run({ tenantId: tenantA }, () =>
+      db.tenant((tx) => tx.note.findMany()),
+    );
     expect(seenByA.map((n) => n.body)).toEqual(['secret of A']);
 
     const updatedByB = await TenantContext.run({ tenantId: tenantB }, () =>
@@ -117,7 +143,7 @@ describe('row-level security through TenantDb and Prisma', () => {
     expect(deletedByB.count).toBe(0);
   });
 
-  it("refuses to write a row into another tenant and rolls the transaction back", async () => {
+  it('refuses to write a row into another tenant and rolls the transaction back', async () => {
     await expect(
       TenantContext.run({ tenantId: tenantB }, () =>
         db.tenant(async (tx) => {

@@ -10,7 +10,10 @@ import { ZodValidationPipe } from '../../src/errors/zod-validation.pipe';
 import type { ReadinessCheck } from '../../src/health/readiness-check';
 import { createLogger } from '../../src/logging/logger';
 
-const CreateThing = z.object({ name: z.string().min(2), phone: z.string().regex(/^\+\d{8,15}$/, 'must be E.164') });
+const CreateThing = z.object({
+  name: z.string().min(2),
+  phone: z.string().regex(/^\+\d{8,15}$/, 'must be E.164'),
+});
 
 @Controller('things')
 class ThingsController {
@@ -62,7 +65,13 @@ describe('platform HTTP surface', () => {
           databaseSchema: 'public',
           logger: createLogger({ service: 'kit-test', level: 'silent' }),
           readiness: [SwitchableCheck],
-          imports: [{ module: class SwitchableModule {}, providers: [{ provide: SwitchableCheck, useValue: switchable }], exports: [SwitchableCheck] }],
+          imports: [
+            {
+              module: class SwitchableModule {},
+              providers: [{ provide: SwitchableCheck, useValue: switchable }],
+              exports: [SwitchableCheck],
+            },
+          ],
         }),
       ],
       controllers: [ThingsController],
@@ -92,11 +101,16 @@ describe('platform HTTP surface', () => {
     const res = await request(app.getHttpServer()).get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     expect(res.text).toMatch(/process_cpu_user_seconds_total\{service="kit-test"\}/);
-    expect(res.text).toMatch(/http_server_request_duration_seconds_count\{[^}]*route="\/things\/missing"[^}]*status="404"/);
+    expect(res.text).toMatch(
+      /http_server_request_duration_seconds_count\{[^}]*route="\/things\/missing"[^}]*status="404"/,
+    );
   });
 
   it('names the field and the rule of invalid input in problem+json', async () => {
-    const res = await request(app.getHttpServer()).post('/things').send({ name: 'x', phone: '12' }).expect(400);
+    const res = await request(app.getHttpServer())
+      .post('/things')
+      .send({ name: 'x', phone: '12' })
+      .expect(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 400, title: 'Bad Request', code: 'invalid_argument' });
     expect(res.body.errors).toEqual(
