@@ -19,7 +19,9 @@ export const EntityIdSchema = z
   .regex(/^[A-Za-z0-9_:.-]+$/, 'must hold only letters, digits, "_", ":", "." or "-"');
 
 /** A subject token (one dot-free segment) such as a domain, entity or verb. */
-export const SubjectTokenSchema = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a lowercase token without dots');
+export const SubjectTokenSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'must be a lowercase token without dots');
 
 export function isTenantId(value: unknown): value is TenantId {
   return typeof value === 'string' && TENANT_ID_PATTERN.test(value);

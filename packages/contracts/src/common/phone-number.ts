@@ -2,7 +2,9 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/
 import { z } from 'zod';
 
 /** An E.164 number: `+` then 8-15 digits. The one form we store and compare. */
-export const E164Schema = z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 number such as +15551234567');
+export const E164Schema = z
+  .string()
+  .regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 number such as +15551234567');
 export type E164 = z.infer<typeof E164Schema>;
 
 export interface NormalizedPhoneNumber {
@@ -17,7 +19,10 @@ export interface NormalizedPhoneNumber {
  * Normalizes a phone number from any form it may arrive in (national format, spaces, extensions,
  * `00` international prefix) to E.164. Returns undefined when it is not a possible number.
  */
-export function normalizePhoneNumber(raw: string, defaultCountry?: string): NormalizedPhoneNumber | undefined {
+export function normalizePhoneNumber(
+  raw: string,
+  defaultCountry?: string,
+): NormalizedPhoneNumber | undefined {
   const trimmed = raw.trim();
   if (trimmed.length === 0 || trimmed.length > 64) return undefined;
   const candidate = trimmed.startsWith('00') ? `+${trimmed.slice(2)}` : trimmed;

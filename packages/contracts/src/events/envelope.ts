@@ -30,7 +30,9 @@ export function defineEvent<P extends z.ZodType>(def: {
 
 export const EnvelopeSchema = z.object({
   id: z.string().min(1).max(128),
-  type: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'must be <domain>.<entity>.<verb>'),
+  type: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'must be <domain>.<entity>.<verb>'),
   tenantId: TenantIdSchema,
   occurredAt: z.iso.datetime({ offset: true }),
   schemaVersion: z.number().int().positive(),
@@ -71,7 +73,8 @@ export function createEnvelope<D extends EventDefinition>(
   opts: { id?: string; occurredAt?: Date | string } = {},
 ): EventEnvelope<PayloadOf<D>> {
   const parsed = def.payload.safeParse(payload);
-  if (!parsed.success) throw new EnvelopeValidationError(violationsFromZod(parsed.error, 'payload'), def.type);
+  if (!parsed.success)
+    throw new EnvelopeValidationError(violationsFromZod(parsed.error, 'payload'), def.type);
   const occurredAt =
     opts.occurredAt === undefined
       ? new Date().toISOString()
@@ -108,12 +111,19 @@ export function parseEnvelope<D extends EventDefinition>(def: D, raw: unknown): 
   }
   if (env.data.schemaVersion > def.version) {
     throw new EnvelopeValidationError(
-      [{ field: 'schemaVersion', rule: 'max', message: `version ${env.data.schemaVersion} is newer than ${def.version}` }],
+      [
+        {
+          field: 'schemaVersion',
+          rule: 'max',
+          message: `version ${env.data.schemaVersion} is newer than ${def.version}`,
+        },
+      ],
       def.type,
     );
   }
   const payload = def.payload.safeParse(env.data.payload);
-  if (!payload.success) throw new EnvelopeValidationError(violationsFromZod(payload.error, 'payload'), def.type);
+  if (!payload.success)
+    throw new EnvelopeValidationError(violationsFromZod(payload.error, 'payload'), def.type);
   return { ...env.data, payload: payload.data as PayloadOf<D> };
 }
 
@@ -121,5 +131,5 @@ export function parseEnvelope<D extends EventDefinition>(def: D, raw: unknown): 
 export function parseAnyEnvelope(raw: unknown): EventEnvelope {
   const env = EnvelopeSchema.safeParse(raw);
   if (!env.success) throw new EnvelopeValidationError(violationsFromZod(env.error));
-  return env.data as EventEnvelope;
+  return env.data;
 }

@@ -114,4 +114,11 @@ export const RecordingReady = defineEvent({
   }),
 });
 
-export const telephonyEvents = [CallStarted, CallQueued, CallAnswered, CallAbandoned, CallEnded, RecordingReady] as const;
+export const telephonyEvents = [
+  CallStarted,
+  CallQueued,
+  CallAnswered,
+  CallAbandoned,
+  CallEnded,
+  RecordingReady,
+] as const;
