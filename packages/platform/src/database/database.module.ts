@@ -13,7 +13,8 @@ class PoolCloser implements OnApplicationShutdown {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.pool.end();
+    // Shutdown hooks can run twice (a signal and an explicit close); pg refuses a second end().
+    if (!this.pool.ended) await this.pool.end();
   }
 }
 
