@@ -13,11 +13,17 @@ export const BaseConfigSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
     .default('postgresql://postgres@127.0.0.1:5432/callcenter'),
-  /** The non-superuser role the service acts as, so row-level security applies to it. */
+  /**
+   * The non-superuser role the service acts as (SET ROLE at connection start), so row-level
+   * security applies even when the login is a superuser, as on development machines. Empty: act as
+   * the login role itself (deployments log in as a dedicated `<svc>_app` role).
+   */
   DATABASE_ROLE: z
     .string()
-    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a Postgres role name')
+    .regex(/^([a-z_][a-z0-9_]*)?$/, 'must be a Postgres role name, or empty for the login role')
     .default('cc_app'),
+  /** Replicas of the JetStream streams and KV buckets the service declares (3 in a NATS cluster). */
+  CC_JETSTREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   NATS_URL: z
     .string()
     .regex(/^(nats|tls):\/\//, 'must be a nats:// URL (comma-separate several)')

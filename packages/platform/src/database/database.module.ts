@@ -38,7 +38,7 @@ export class DatabaseModule {
             createPgPool({
               url: config.DATABASE_URL,
               schema: options.schema,
-              role: config.DATABASE_ROLE,
+              role: config.DATABASE_ROLE || undefined,
               max: options.maxConnections ?? 10,
               applicationName: config.SERVICE_NAME,
             }),

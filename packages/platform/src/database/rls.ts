@@ -12,10 +12,15 @@ export function schemaBaselineSql(role = APP_ROLE): string {
   const r = quoteIdent(role);
   return `DO $$
 BEGIN
-  BEGIN
-    CREATE ROLE ${r} NOLOGIN;
-  EXCEPTION WHEN duplicate_object THEN NULL;
-  END;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role}') THEN
+    BEGIN
+      CREATE ROLE ${r} NOLOGIN;
+    EXCEPTION
+      WHEN duplicate_object THEN NULL;
+      -- A deployment's schema owner may not create roles; it grants its own <svc>_app role instead.
+      WHEN insufficient_privilege THEN RAISE NOTICE 'role ${role} not created: no CREATEROLE'; RETURN;
+    END;
+  END IF;
   EXECUTE format('GRANT USAGE ON SCHEMA %I TO ${r}', current_schema());
   EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${r}', current_schema());
   EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT USAGE, SELECT ON SEQUENCES TO ${r}', current_schema());

@@ -107,7 +107,8 @@ function errorStatus(error: unknown): number | undefined {
 
 function stringify(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ');
+  if (Array.isArray(value))
+    return value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ');
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 

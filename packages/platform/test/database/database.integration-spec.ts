@@ -1,4 +1,4 @@
-import { createTestDatabase, uniqueTenantId } from '@cc/testing';
+import { createTestDatabase, uniqueTenantId, withDatabase as withDb } from '@cc/testing';
 import { mkdirSync, mkdtempSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,58 @@ describe('migrations (offline applier, Prisma layout)', () => {
       expect(recorded).toHaveLength(0);
     } finally {
       await db.drop();
+    }
+  });
+});
+
+describe('deployment roles (schema owner without CREATEROLE, a dedicated login for the service)', () => {
+  it('migrates as the owner and serves as the login role with RLS, without the shared cc_app role', async () => {
+    const db = await createTestDatabase({
+      label: 'platform_empty',
+      templateKey: 'empty0',
+      migrate: () => Promise.resolve(),
+    });
+    const suffix = uniqueTenantId('r').replace(/^r_/, '');
+    const owner = `own_${suffix}`;
+    const login = `own_${suffix}_app`;
+    const admin = (sql: string) => query(db.url, sql);
+    try {
+      await admin(`CREATE ROLE ${owner} LOGIN NOCREATEROLE`);
+      await admin(`CREATE ROLE ${login} LOGIN`);
+      await admin(`GRANT CONNECT, CREATE ON DATABASE ${db.name} TO ${owner}`);
+      await admin(`ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} GRANT USAGE ON SCHEMAS TO ${login}`);
+      await admin(
+        `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${login}`,
+      );
+      const asOwner = new URL(db.url);
+      asOwner.username = owner;
+      const result = await applyMigrations({
+        url: asOwner.toString(),
+        schema: 'deployed',
+        migrationsDir: FIXTURE_MIGRATIONS,
+      });
+      expect(result.applied).toHaveLength(1);
+
+      const asLogin = new URL(db.url);
+      asLogin.username = login;
+      const client = new Client({ connectionString: asLogin.toString(), options: '-c search_path=deployed' });
+      await client.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(`SELECT set_config('app.tenant_id', 't_one', true)`);
+        await client.query(`INSERT INTO note (id, tenant_id, body) VALUES ('n1', 't_one', 'mine')`);
+        await expect(
+          client.query(`INSERT INTO note (id, tenant_id, body) VALUES ('n2', 't_two', 'theirs')`),
+        ).rejects.toThrow(/row-level security/);
+        await client.query('ROLLBACK');
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await db.drop();
+      await query(withDb(db.url, 'postgres'), `DROP ROLE IF EXISTS ${login}`);
+      await query(withDb(db.url, 'postgres'), `DROP OWNED BY ${owner} CASCADE`).catch(() => undefined);
+      await query(withDb(db.url, 'postgres'), `DROP ROLE IF EXISTS ${owner}`);
     }
   });
 });
