@@ -5,3 +5,4 @@ export * from './events/subjects';
 export * from './events/envelope';
 export * from './events/telephony.events';
 export * from './events/acd.events';
+export * from './grpc';

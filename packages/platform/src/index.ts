@@ -19,3 +19,4 @@ export * from './metrics/metrics.module';
 export * from './metrics/metrics.service';
 export * from './tenancy/tenant-context';
 export * from './telemetry/telemetry';
+export * from './grpc';
