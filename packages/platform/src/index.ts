@@ -20,3 +20,4 @@ export * from './metrics/metrics.service';
 export * from './tenancy/tenant-context';
 export * from './telemetry/telemetry';
 export * from './grpc';
+export * from './messaging';

@@ -11,6 +11,9 @@ import { HealthModule, type HealthModuleOptions } from '../health/health.module'
 import { createLogger } from '../logging/logger';
 import { LoggingModule } from '../logging/logging.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import type { MessagingTopology } from '../messaging/messaging-setup.service';
+import { MessagingModule } from '../messaging/messaging.module';
+import { NatsReadinessCheck } from '../messaging/nats-readiness.check';
 
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
@@ -19,7 +22,12 @@ export interface PlatformModuleOptions<C extends BaseConfig> {
   config: C;
   /** The service's Postgres schema; omit for a service without a database. */
   databaseSchema?: string;
-  /** Extra readiness checks (provider tokens), e.g. the NATS connection or ARI. */
+  /**
+   * The service's JetStream streams and durable consumers; connects to NATS_URL, declares them at
+   * start-up, provides EventPublisher/EventConsumerService and makes readiness depend on NATS.
+   */
+  messaging?: MessagingTopology;
+  /** Extra readiness checks (provider tokens), e.g. ARI. */
   readiness?: HealthModuleOptions['checks'];
   /** Modules that provide those checks. */
   imports?: DynamicModule['imports'];
@@ -38,6 +46,7 @@ export class PlatformModule {
       createLogger({ service: options.config.SERVICE_NAME, level: options.config.LOG_LEVEL });
     const readiness: HealthModuleOptions['checks'] = [
       ...(options.databaseSchema ? [PostgresReadinessCheck] : []),
+      ...(options.messaging ? [NatsReadinessCheck] : []),
       ...(options.readiness ?? []),
     ];
     const providers: Provider[] = [
@@ -52,6 +61,15 @@ export class PlatformModule {
         LoggingModule.forRoot({ logger, logRequests: options.config.NODE_ENV !== 'test' }),
         MetricsModule,
         ...(options.databaseSchema ? [DatabaseModule.forRoot({ schema: options.databaseSchema })] : []),
+        ...(options.messaging
+          ? [
+              MessagingModule.forRoot({
+                servers: options.config.NATS_URL,
+                name: options.config.SERVICE_NAME,
+                ...options.messaging,
+              }),
+            ]
+          : []),
         ...(options.imports ?? []),
         HealthModule.forRoot({ checks: readiness, imports: options.imports ?? [] }),
       ],
