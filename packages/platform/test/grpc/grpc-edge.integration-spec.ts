@@ -7,7 +7,7 @@ import { createGrpcClient, type GrpcClient } from '../../src/grpc/grpc-client.fa
 import { GrpcEdge } from '../../src/grpc/grpc-edge.decorator';
 import { grpcServerOptions, grpcService } from '../../src/grpc/grpc-server.options';
 import { AcdFixtureController, SeenCalls } from './fixtures/acd-fixture.controller';
-import { freePort } from './fixtures/free-port.util';
+import { freePort } from '@cc/testing';
 
 /** The same fixture, behind @GrpcEdge() instead of the global enhancers of connectGrpcMicroservice. */
 @Controller()

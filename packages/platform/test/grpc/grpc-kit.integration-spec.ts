@@ -7,7 +7,7 @@ import { TenantContext } from '../../src/tenancy/tenant-context';
 import { createGrpcClient, type GrpcClient } from '../../src/grpc/grpc-client.factory';
 import { connectGrpcMicroservice, grpcService } from '../../src/grpc/grpc-server.options';
 import { AcdFixtureController, DOWNSTREAM_ACD, SeenCalls } from './fixtures/acd-fixture.controller';
-import { freePort } from './fixtures/free-port.util';
+import { freePort } from '@cc/testing';
 
 type AcdClient = GrpcClient<typeof AcdV1.AcdServiceService>;
 
