@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// `npm run demo [-- --duration <s>] [--json]`: installs, ensures services, builds, migrates and starts
-// every service that exists so far, plus the ARI simulator. The simulated world (tenants, callers,
-// agents, wallboard) arrives with the demo issue; until then this says what is not there yet.
+// `npm run demo [-- --duration <s>] [--json]`: installs what is missing, ensures Postgres and NATS,
+// builds, migrates and starts the ARI simulator and every service that exists so far, waits until
+// each is ready and says where it is. The simulated world (tenants, callers, agents, wallboard)
+// arrives with the demo issue; until then this says what is not there yet.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies } from './lib/deps.mjs';
 import { ensureServices } from './lib/services.mjs';
 import { turbo } from './lib/turbo.mjs';
-import { listWorkspaces, runtimeDatabaseUrl } from './lib/workspaces.mjs';
+import { runtimeDatabaseUrl } from './lib/workspaces.mjs';
 import { migrateAll } from './migrate.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,82 +24,115 @@ if (durationS !== undefined && !(durationS > 0)) {
 }
 const say = (m) => (json ? process.stderr.write(`${m}\n`) : console.log(m));
 
-const PORTS = {
-  gateway: [8080],
-  telephony: [8081, 50051],
-  acd: [8082, 50052],
-  crm: [8083, 50053],
-  campaign: [8084, 50054],
-  qa: [8085, 50055],
-};
-const EXPECTED = Object.keys(PORTS);
+// Started in this order: a service's gRPC dependencies come before it (SERVICE-CONVENTIONS ports).
+const SERVICES = [
+  { name: 'crm', port: 8083, grpc: 50053 },
+  { name: 'acd', port: 8082, grpc: 50052 },
+  { name: 'telephony', port: 8081, grpc: 50051 },
+  { name: 'campaign', port: 8084, grpc: 50054 },
+  { name: 'qa', port: 8085, grpc: 50055 },
+  { name: 'gateway', port: 8080 },
+];
+const ARI = { port: 8088, user: 'asterisk', password: 'asterisk', app: 'callcenter' };
 const children = [];
+let stopping = false;
 
 function stopAll(code) {
+  stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 500).unref();
+  setTimeout(() => process.exit(code), 1500).unref();
 }
 process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
+
+function start(name, file, env) {
+  const child = spawn(process.execPath, [file], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) say(`[demo] ${name} exited (${signal ?? code}); stopping everything`);
+    if (!stopping) stopAll(1);
+  });
+  children.push(child);
+}
+
+async function waitReady(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, {
+        headers: { authorization: `Basic ${Buffer.from(`${ARI.user}:${ARI.password}`).toString('base64')}` },
+      });
+      if (res.ok) return true;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
 
 try {
   ensureDependencies(root, { quiet: json });
   const env = await ensureServices(root, { quiet: json });
   say('[demo] building...');
-  if (
-    turbo(
-      root,
-      ['run', 'build', '--output-logs=errors-only'],
-      env,
-      json ? ['ignore', 'ignore', 'inherit'] : 'inherit',
-    ) !== 0
-  ) {
+  const quietIo = json ? ['ignore', 'ignore', 'inherit'] : 'inherit';
+  if (turbo(root, ['run', 'build', '--output-logs=errors-only'], env, quietIo) !== 0)
     throw new Error('build failed');
-  }
   const databaseUrl = runtimeDatabaseUrl(env.DATABASE_URL);
   migrateAll(root, databaseUrl);
 
-  const apps = listWorkspaces(root).filter(
-    (ws) => ws.path.includes('/apps/') && existsSync(join(ws.path, 'dist/main.js')),
-  );
   const started = [];
-  for (const app of apps) {
-    const name = basename(app.path);
-    const [port, grpcPort] = PORTS[name] ?? [];
-    const child = spawn(process.execPath, [join(app.path, 'dist/main.js')], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...process.env,
-        ...env,
-        DATABASE_URL: databaseUrl,
-        SERVICE_NAME: name,
-        PORT: String(port ?? 0),
-        GRPC_PORT: String(grpcPort ?? 0),
-        LOG_LEVEL: 'warn',
-      },
-    });
-    children.push(child);
-    started.push({ name, url: `http://127.0.0.1:${port}` });
-  }
   const sim = join(root, 'packages/ari-sim/dist/cli.js');
   if (existsSync(sim)) {
-    children.push(
-      spawn(process.execPath, [sim, '--port', '8088'], { stdio: ['ignore', 'ignore', 'inherit'] }),
-    );
-    started.push({ name: 'ari-sim', url: 'http://127.0.0.1:8088/ari' });
+    start('ari-sim', sim, {
+      PORT: String(ARI.port),
+      ARI_USERNAME: ARI.user,
+      ARI_PASSWORD: ARI.password,
+      ARI_APP: ARI.app,
+    });
+    if (!(await waitReady(`http://127.0.0.1:${ARI.port}/ari/asterisk/info`)))
+      throw new Error('ari-sim did not start');
+    started.push({ name: 'ari-sim', url: `http://127.0.0.1:${ARI.port}/ari` });
   }
-  const missing = EXPECTED.filter((name) => !started.some((s) => s.name === name));
-  for (const s of started) say(`[demo] started ${s.name} at ${s.url}`);
+  const common = {
+    ...env,
+    DATABASE_URL: databaseUrl,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    ARI_URL: `http://127.0.0.1:${ARI.port}/ari`,
+    ARI_USERNAME: ARI.user,
+    ARI_PASSWORD: ARI.password,
+    ARI_APP: ARI.app,
+    ...Object.fromEntries(
+      SERVICES.filter((s) => s.grpc).map((s) => [`${s.name.toUpperCase()}_GRPC_URL`, `127.0.0.1:${s.grpc}`]),
+    ),
+    OPERATOR_TOKENS: process.env.CC_OPERATOR_TOKENS ?? 'demo-operator-token',
+    JWT_SECRET: process.env.CC_JWT_SECRET ?? 'demo-jwt-secret-0123456789abcdef0123456789',
+  };
+  for (const svc of SERVICES) {
+    const main = join(root, 'apps', svc.name, 'dist/main.js');
+    if (!existsSync(main)) continue;
+    start(svc.name, main, {
+      ...common,
+      SERVICE_NAME: svc.name,
+      PORT: String(svc.port),
+      GRPC_PORT: String(svc.grpc ?? 0),
+    });
+    const ready = await waitReady(`http://127.0.0.1:${svc.port}/health/ready`);
+    if (!ready) throw new Error(`${svc.name} did not become ready on port ${svc.port}`);
+    started.push({ name: svc.name, url: `http://127.0.0.1:${svc.port}` });
+  }
+  const missing = SERVICES.map((s) => s.name).filter((name) => !started.some((s) => s.name === name));
+  for (const s of started) say(`[demo] ready: ${s.name} at ${s.url}`);
   if (missing.length > 0)
     say(
-      `[demo] not there yet: ${missing.join(', ')} (each arrives with its issue), and the simulated world of callers and agents`,
+      `[demo] not there yet: ${missing.join(', ')}; and the simulated world of callers and agents (the demo issue)`,
     );
   if (json) console.log(JSON.stringify({ started, missing }));
   if (durationS !== undefined) setTimeout(() => stopAll(0), durationS * 1000);
-  else if (started.length === 0) {
-    say('[demo] nothing to run yet; exiting');
-    stopAll(0);
-  } else say('[demo] running; press Ctrl-C to stop');
+  else say('[demo] running; press Ctrl-C to stop');
 } catch (error) {
   console.error(`[demo] ${error instanceof Error ? error.message : error}`);
   stopAll(1);
