@@ -2,6 +2,7 @@ import { IndexedHeap, type HeapSlot } from './indexed-heap.util';
 import { RoutingError, RoutingErrorCode } from './routing.exception';
 import type {
   AgentConfig,
+  AgentRestore,
   AgentSelection,
   AgentState,
   Clock,
@@ -440,25 +441,7 @@ export class RoutingEngine {
     if (queue.tenant !== tenant) this.invalid(`queue ${command.queueId} belongs to another tenant`);
     const ownPriority = command.priority ?? 0;
     if (!(ownPriority >= 0 && ownPriority <= 100)) this.invalid('priority must be within 0..100');
-    const ownRequirements = this.requirementsOf(tenant, command.skills ?? []);
-    const call: CallRec = {
-      callId: command.callId,
-      seq: this.seq++,
-      tenant,
-      queue,
-      ownPriority,
-      vip: command.vip ?? false,
-      ownRequirements,
-      alternatives: [this.mergeRequirements(queue, ownRequirements)],
-      entries: [],
-      enqueuedAt: this.now,
-      queueEnteredAt: this.now,
-      agingKey: this.now - (queue.priority + ownPriority) * this.priorityAgingMs,
-      nextOverflowRule: 0,
-      state: 'waiting',
-      agent: undefined,
-      timerStamp: 0,
-    };
+    const call = this.newCall(command, tenant, queue, ownPriority);
     this.calls.set(call.callId, call);
     queue.waiting.add(call);
     this.emit({
@@ -471,6 +454,48 @@ export class RoutingEngine {
     });
     this.applyDueOverflow(call); // rules with afterMs 0
     if (call.state === 'waiting' && this.calls.has(call.callId)) this.placeWaitingCall(call);
+    return this.flush();
+  }
+
+  /**
+   * Takeover after a router crash: puts an agent (logged out here) back in the state the previous
+   * router persisted, with its call when it was reserved, ringing or on a call. Timers (ring timeout,
+   * wrap-up) restart from `since`. Emits only the agent's state change (logged_out -> state, reason
+   * `restored`) for statistics; nothing is routed. Available agents are restored by `login` after the
+   * waiting calls are back, so that they take them.
+   */
+  restoreAgent(restore: AgentRestore): RoutingEvent[] {
+    this.begin();
+    const agent = this.agent(restore.agentId);
+    if (agent.state !== 'logged_out') this.transition(agent, 'restore');
+    const since = Math.min(restore.since ?? this.now, this.now);
+    let call: CallRec | undefined;
+    if (restore.state === 'reserved' || restore.state === 'ringing' || restore.state === 'on_call') {
+      const command = restore.call;
+      if (!command) this.invalid(`restoring agent ${agent.agentId} in ${restore.state} needs its call`);
+      if (this.calls.has(command.callId)) {
+        throw new RoutingError(RoutingErrorCode.DuplicateCall, `call ${command.callId} is already known`);
+      }
+      const tenant = this.tenant(command.tenantId);
+      const queue = this.queue(command.queueId);
+      if (queue.tenant !== tenant) this.invalid(`queue ${command.queueId} belongs to another tenant`);
+      call = this.newCall(command, tenant, queue, command.priority ?? 0);
+      call.state = restore.state === 'on_call' ? 'connected' : restore.state;
+      call.agent = agent;
+      agent.call = call;
+      agent.fencing++;
+      this.calls.set(call.callId, call);
+    }
+    this.setState(agent, restore.state, restore.reason ?? (call ? undefined : 'restored'), call);
+    agent.stateSince = since;
+    if (call && call.state !== 'connected' && call.queue.ringTimeoutMs > 0) {
+      this.schedule(since + call.queue.ringTimeoutMs, undefined, agent);
+    }
+    if (restore.state === 'wrap_up') {
+      const queue = restore.queueId !== undefined ? this.queues.get(restore.queueId) : undefined;
+      agent.lastQueue = queue;
+      if (queue && queue.wrapUpMs > 0) this.schedule(since + queue.wrapUpMs, undefined, agent);
+    }
     return this.flush();
   }
 
@@ -700,6 +725,29 @@ export class RoutingEngine {
   // ---------------------------------------------------------------- routing core
 
   /** Agent just became free: take the best waiting call it can serve, else join the idle index. */
+  private newCall(command: EnqueueCommand, tenant: TenantRec, queue: QueueRec, ownPriority: number): CallRec {
+    const ownRequirements = this.requirementsOf(tenant, command.skills ?? []);
+    const enqueuedAt = Math.min(command.enqueuedAt ?? this.now, this.now);
+    return {
+      callId: command.callId,
+      seq: this.seq++,
+      tenant,
+      queue,
+      ownPriority,
+      vip: command.vip ?? false,
+      ownRequirements,
+      alternatives: [this.mergeRequirements(queue, ownRequirements)],
+      entries: [],
+      enqueuedAt,
+      queueEnteredAt: this.now,
+      agingKey: enqueuedAt - (queue.priority + ownPriority) * this.priorityAgingMs,
+      nextOverflowRule: 0,
+      state: 'waiting',
+      agent: undefined,
+      timerStamp: 0,
+    };
+  }
+
   private becomeAvailable(agent: AgentRec): void {
     agent.idleSince = this.now;
     this.setState(agent, 'available');

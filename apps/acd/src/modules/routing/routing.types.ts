@@ -102,6 +102,24 @@ export interface EnqueueCommand {
   readonly priority?: number;
   /** Top value tier. */
   readonly vip?: boolean;
+  /**
+   * When the call entered the platform (or an earlier router's queue), if before now: its age counts
+   * from here for aging, ASA and max wait is still measured from its entry into this router's queue.
+   */
+  readonly enqueuedAt?: number;
+}
+
+/** How a previous router left an agent (takeover after a crash): see RoutingEngine.restoreAgent. */
+export interface AgentRestore {
+  readonly agentId: string;
+  readonly state: 'not_ready' | 'wrap_up' | 'reserved' | 'ringing' | 'on_call';
+  readonly reason?: string;
+  /** When the state began (clamped to now). */
+  readonly since?: number;
+  /** The call the agent is reserved for, ringing for or on (reserved/ringing/on_call). */
+  readonly call?: EnqueueCommand;
+  /** The queue of the call just handled (wrap_up): its wrap-up time applies from `since`. */
+  readonly queueId?: string;
 }
 
 export type DequeueReason = 'abandoned' | 'cancelled' | 'max_wait';

@@ -1,0 +1,907 @@
+import { AppError, ErrorKind } from '@cc/platform';
+import { KeyedWriter } from '../coordination/keyed-writer';
+import { CasConflictError, type StateStore, type StoredEntry } from '../coordination/state-store';
+import {
+  type AgentDefinition,
+  type QueueDefinition,
+  type TenantSettings,
+  DEFAULT_TENANT_SETTINGS,
+  engineCallId,
+  engineQueueId,
+  localId,
+} from '../configuration/configuration.types';
+import { isOpen } from '../configuration/opening-hours.util';
+import { RoutingEngine } from '../routing/routing.engine';
+import { RoutingError, RoutingErrorCode } from '../routing/routing.exception';
+import type {
+  AgentConfig,
+  AgentState,
+  Clock,
+  EnqueueCommand,
+  QueueConfig,
+  RoutingEvent,
+  SkillRequirement,
+} from '../routing/routing.types';
+import { RealtimeStatistics, type LiveStats, type WindowStats } from '../statistics/realtime-statistics';
+import {
+  AGENT_PREFIX,
+  type AgentRecord,
+  CALL_PREFIX,
+  type CallRecord,
+  agentKey,
+  assignmentId,
+  callKey,
+} from './router.records';
+
+/** What the router tells the outside world; all of it after the state it reports is durable. */
+export interface RouterSink {
+  assignment(nodeId: string, message: AssignmentMessage): void;
+  revoked(nodeId: string, message: RevokedMessage): void;
+  /** Engine facts (tenant-local ids), with the fencing token of `call.assigned` facts. */
+  facts(events: readonly RouterFact[]): void;
+}
+
+export interface AssignmentMessage {
+  readonly assignmentId: string;
+  readonly tenantId: string;
+  readonly callId: string;
+  readonly queueId: string;
+  readonly agentId: string;
+  readonly agentEndpoint: string;
+  readonly fencingToken: number;
+  readonly ringTimeoutMs: number;
+  readonly reservedAt: number;
+  readonly caller?: { e164: string } | undefined;
+}
+
+export interface RevokedMessage {
+  readonly assignmentId: string;
+  readonly tenantId: string;
+  readonly callId: string;
+  readonly agentId: string;
+  readonly fencingToken: number;
+}
+
+export type RouterFact = RoutingEvent & { readonly fencingToken?: unknown; readonly token?: number };
+
+/** The configuration the router is built from (kept in memory by every replica). */
+export interface RouterConfiguration {
+  tenants(): Iterable<TenantSettings>;
+  queues(): Iterable<QueueDefinition>;
+  agents(): Iterable<AgentDefinition>;
+  tenant(tenantId: string): TenantSettings | undefined;
+  queue(tenantId: string, queueId: string): QueueDefinition | undefined;
+  agent(agentId: string): AgentDefinition | undefined;
+}
+
+export interface EnqueueRequest {
+  readonly callId: string;
+  readonly queueId: string;
+  readonly skills: readonly SkillRequirement[];
+  readonly priority: number;
+  readonly vip: boolean;
+  readonly nodeId: string;
+  readonly caller?: { e164: string } | undefined;
+  readonly arrivedAt?: number | undefined;
+}
+
+export interface AgentStatusView {
+  readonly agentId: string;
+  readonly state: AgentState;
+  readonly reason: string | undefined;
+  readonly since: number;
+  readonly callId: string | undefined;
+  readonly version: number;
+}
+
+export interface QueueStatsView {
+  readonly queueId: string;
+  readonly window: WindowStats;
+  readonly live: LiveStats;
+  readonly thresholdSec: number;
+}
+
+export interface AssignmentRef {
+  readonly callId: string;
+  readonly agentId: string;
+  readonly fencingToken: number;
+}
+
+interface CallRuntime {
+  readonly key: string;
+  readonly record: CallRecord;
+}
+
+interface AgentRuntime {
+  readonly key: string;
+  readonly record: AgentRecord;
+  /** The reservation write in flight (its revision becomes the token). */
+  reservation: Promise<number> | undefined;
+}
+
+const DEFAULT_THRESHOLD_SEC = 20;
+
+function stale(what: string): AppError {
+  return new AppError(ErrorKind.FailedPrecondition, `${what}: stale or unknown fencing token`, {
+    code: 'acd.stale_fencing_token',
+  });
+}
+
+/** RoutingError -> AppError (the engine's refusals are the caller's mistakes). */
+export function toAppError(error: unknown): unknown {
+  if (!(error instanceof RoutingError)) return error;
+  switch (error.code) {
+    case RoutingErrorCode.UnknownQueue:
+    case RoutingErrorCode.UnknownAgent:
+    case RoutingErrorCode.UnknownCall:
+    case RoutingErrorCode.UnknownTenant:
+      return new AppError(ErrorKind.NotFound, error.message, { code: `acd.${error.code}` });
+    case RoutingErrorCode.InvalidConfig:
+      return new AppError(ErrorKind.InvalidArgument, error.message, { code: `acd.${error.code}` });
+    case RoutingErrorCode.DuplicateCall:
+      return new AppError(ErrorKind.AlreadyExists, error.message, { code: `acd.${error.code}` });
+    case RoutingErrorCode.InvalidTransition:
+    case RoutingErrorCode.StaleFencingToken:
+    case RoutingErrorCode.QueueNotEmpty:
+      return new AppError(ErrorKind.FailedPrecondition, error.message, { code: `acd.${error.code}` });
+    case RoutingErrorCode.InvariantViolated:
+      return error;
+  }
+}
+
+/**
+ * The active router: the routing engine (in memory, synchronous, fast) plus the durable copy of its
+ * live state in the shared store. Every decision is persisted as compare-and-set writes on the
+ * agent's record (the reservation; its new revision is the fencing token) and then on the call's
+ * record (the assignment, naming that token); an answer goes out only after its writes succeeded.
+ * A failed compare-and-set means another router wrote: this one stops (`onFailure`) and a
+ * successor rebuilds from the store (`start`), reaping reservations whose call never confirmed them.
+ */
+export class RouterCore {
+  private readonly engine: RoutingEngine;
+  readonly statistics: RealtimeStatistics;
+  private readonly writer: KeyedWriter;
+  private readonly calls = new Map<string, CallRuntime>();
+  private readonly agents = new Map<string, AgentRuntime>();
+  private restoring = false;
+  private stopped = false;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly clock: Clock,
+    private readonly configuration: RouterConfiguration,
+    private readonly sink: RouterSink,
+    options: {
+      onFailure: (error: Error) => void;
+      mayWrite?: () => boolean;
+      defaultRingTimeoutMs?: number;
+    },
+  ) {
+    this.engine = new RoutingEngine({
+      clock,
+      ...(options.defaultRingTimeoutMs !== undefined
+        ? { defaultRingTimeoutMs: options.defaultRingTimeoutMs }
+        : {}),
+    });
+    this.statistics = new RealtimeStatistics({
+      tenantTimeZone: (tenantId) => this.configuration.tenant(tenantId)?.timeZone ?? 'UTC',
+    });
+    this.writer = new KeyedWriter(
+      store,
+      (error) => {
+        this.stopped = true;
+        options.onFailure(error);
+      },
+      options.mayWrite,
+    );
+    for (const tenant of configuration.tenants()) this.applyTenant(tenant);
+    const queues = [...configuration.queues()];
+    for (const queue of queues) this.applyQueue(queue);
+    for (const agent of configuration.agents()) this.applyAgent(agent);
+  }
+
+  get active(): boolean {
+    return !this.stopped;
+  }
+
+  /** The next engine timer (ring timeout, wrap-up, overflow, max wait). */
+  nextTimerAt(): number | undefined {
+    return this.engine.nextTimerAt();
+  }
+
+  // ------------------------------------------------------------------ takeover
+
+  /**
+   * Rebuilds the live state from the store. An agent's reservation counts only when the call's record
+   * names the same agent and token (the second compare-and-set happened); otherwise the previous
+   * router died between the two writes and the agent is freed (the reaper) while the call waits again.
+   */
+  async start(): Promise<void> {
+    const { agentEntries, callEntries } = await this.fencedSnapshot();
+    const callsByKey = new Map<string, { record: CallRecord; revision: number }>();
+    for (const e of callEntries) {
+      this.writer.know(e.key, e.revision);
+      callsByKey.set(e.key, { record: e.value as CallRecord, revision: e.revision });
+    }
+    this.restoring = true;
+    const toMakeAvailable: AgentRuntime[] = [];
+    const restoredCalls = new Set<string>();
+    const offersToResend: CallRuntime[] = [];
+    try {
+      for (const e of agentEntries) {
+        this.writer.know(e.key, e.revision);
+        const record = e.value as AgentRecord;
+        if (!this.configuration.agent(record.agentId)) continue;
+        const rt: AgentRuntime = { key: e.key, record: { ...record }, reservation: undefined };
+        this.agents.set(record.agentId, rt);
+        const busy = record.state === 'reserved' || record.state === 'ringing' || record.state === 'on_call';
+        if (busy) {
+          const ck =
+            record.tenantId !== undefined && record.callId !== undefined
+              ? callKey(record.tenantId, record.callId)
+              : '';
+          const call = callsByKey.get(ck);
+          const confirmed =
+            call !== undefined &&
+            call.record.agentId === record.agentId &&
+            call.record.token === record.token &&
+            (call.record.state === 'connected') === (record.state === 'on_call');
+          if (confirmed && this.configuration.queue(call.record.tenantId, call.record.queueId)) {
+            const callRt: CallRuntime = { key: ck, record: { ...call.record } };
+            this.calls.set(ck, callRt);
+            restoredCalls.add(ck);
+            this.statistics.apply(
+              this.engine.restoreAgent({
+                agentId: record.agentId,
+                state: record.state as 'reserved' | 'ringing' | 'on_call',
+                since: record.since,
+                call: this.commandOf(call.record),
+              }),
+            );
+            if (record.state !== 'on_call') offersToResend.push(callRt);
+            continue;
+          }
+          // Reaper: the reservation was never confirmed by the call's record.
+          toMakeAvailable.push(rt);
+          this.statistics.apply(
+            this.engine.restoreAgent({ agentId: record.agentId, state: 'not_ready', reason: '@reaped' }),
+          );
+          continue;
+        }
+        switch (record.state) {
+          case 'available':
+            toMakeAvailable.push(rt);
+            this.statistics.apply(
+              this.engine.restoreAgent({
+                agentId: record.agentId,
+                state: 'not_ready',
+                reason: '@restoring',
+                since: record.since,
+              }),
+            );
+            break;
+          case 'not_ready':
+            this.statistics.apply(
+              this.engine.restoreAgent({
+                agentId: record.agentId,
+                state: 'not_ready',
+                reason: record.reason ?? 'not_ready',
+                since: record.since,
+              }),
+            );
+            break;
+          case 'wrap_up':
+            this.statistics.apply(
+              this.engine.restoreAgent({
+                agentId: record.agentId,
+                state: 'wrap_up',
+                since: record.since,
+                ...(record.tenantId !== undefined && record.queueId !== undefined
+                  ? { queueId: engineQueueId(record.tenantId, record.queueId) }
+                  : {}),
+              }),
+            );
+            break;
+          case 'logged_out':
+          case 'reserved':
+          case 'ringing':
+          case 'on_call':
+            break;
+        }
+      }
+      const waiting = [...callsByKey].filter(([key]) => !restoredCalls.has(key));
+      waiting.sort((a, b) => a[1].record.enqueuedAt - b[1].record.enqueuedAt);
+      for (const [key, { record }] of waiting) {
+        if (!this.configuration.queue(record.tenantId, record.queueId)) continue;
+        const rt: CallRuntime = {
+          key,
+          record: { ...record, state: 'waiting', agentId: undefined, token: undefined, offeredAt: undefined },
+        };
+        this.calls.set(key, rt);
+        this.statistics.apply(this.engine.enqueue(this.commandOf(record)));
+        // A call whose offer was never confirmed is rewritten: this also fences out a late write
+        // of a previous router that still believes in that offer.
+        if (record.state !== 'waiting') void this.writeCall(rt).catch(() => undefined);
+      }
+    } finally {
+      this.restoring = false;
+    }
+    for (const rt of offersToResend) this.resendOffer(rt);
+    toMakeAvailable.sort((a, b) => a.record.since - b.record.since);
+    for (const rt of toMakeAvailable) {
+      this.run(() => this.engine.setReady(rt.record.agentId));
+    }
+    await this.settled([...toMakeAvailable.map((a) => a.key)]);
+  }
+
+  /**
+   * Reads agents and calls. Two keys cannot be read atomically, so a previous router that is still
+   * writing (a zombie, or a write in flight when it died) could confirm or answer a reservation right
+   * after we read it. For every busy agent we first rewrite the
+   * call's record unchanged (a compare-and-set that makes any later write of the old router to it
+   * fail), then read the agent again: once the agent is unchanged after the fence, the verdict holds.
+   */
+  private async fencedSnapshot(): Promise<{ agentEntries: StoredEntry[]; callEntries: StoredEntry[] }> {
+    const [agentList, callList] = await Promise.all([
+      this.store.list(AGENT_PREFIX),
+      this.store.list(CALL_PREFIX),
+    ]);
+    const calls = new Map(callList.map((e) => [e.key, e]));
+    const agents: StoredEntry[] = [];
+    for (let entry of agentList) {
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const record = entry.value as AgentRecord;
+        const busy = record.state === 'reserved' || record.state === 'ringing' || record.state === 'on_call';
+        if (!busy || record.tenantId === undefined || record.callId === undefined) break;
+        const ck = callKey(record.tenantId, record.callId);
+        const call = calls.get(ck);
+        if (call) {
+          try {
+            const revision = await this.store.update(ck, call.value, call.revision);
+            calls.set(ck, { ...call, revision });
+          } catch (error) {
+            if (!(error instanceof CasConflictError)) throw error;
+            const fresh = await this.store.get(ck);
+            if (fresh) calls.set(ck, fresh);
+            else calls.delete(ck);
+            continue;
+          }
+        }
+        const again = await this.store.get(entry.key);
+        if (!again || again.revision === entry.revision) break;
+        entry = again;
+      }
+      agents.push(entry);
+    }
+    return { agentEntries: agents, callEntries: [...calls.values()] };
+  }
+
+  // ------------------------------------------------------------------ configuration (one entity at a time)
+
+  applyTenant(settings: TenantSettings): void {
+    this.run(() => this.engine.upsertTenant({ tenantId: settings.tenantId, weight: settings.weight }));
+  }
+
+  applyQueue(queue: QueueDefinition): void {
+    if (!this.configuration.tenant(queue.tenantId))
+      this.applyTenant({ tenantId: queue.tenantId, ...DEFAULT_TENANT_SETTINGS });
+    const rules = queue.rules;
+    const config: QueueConfig = {
+      tenantId: queue.tenantId,
+      queueId: engineQueueId(queue.tenantId, queue.queueId),
+      requiredSkills: rules.requiredSkills,
+      membersOnly: rules.membersOnly,
+      priority: queue.priority,
+      ...(rules.serviceLevel ? { serviceLevel: rules.serviceLevel } : {}),
+      ...(rules.ringTimeoutMs !== undefined ? { ringTimeoutMs: rules.ringTimeoutMs } : {}),
+      ...(rules.wrapUpMs !== undefined ? { wrapUpMs: rules.wrapUpMs } : {}),
+      ...(rules.maxWaitMs !== undefined ? { maxWaitMs: rules.maxWaitMs } : {}),
+      overflow: rules.overflow.map((r) =>
+        r.action.kind === 'move_to_queue'
+          ? {
+              afterMs: r.afterMs,
+              action: { kind: 'move_to_queue', queueId: engineQueueId(queue.tenantId, r.action.queueId) },
+            }
+          : r,
+      ),
+      agentSelection: rules.agentSelection,
+    };
+    this.run(() => this.engine.upsertQueue(config));
+    this.statistics.configureQueue({
+      queueId: config.queueId,
+      tenantId: queue.tenantId,
+      thresholdSec: rules.serviceLevel?.thresholdSec ?? DEFAULT_THRESHOLD_SEC,
+    });
+  }
+
+  applyAgent(agent: AgentDefinition): void {
+    for (const p of agent.profiles)
+      if (!this.configuration.tenant(p.tenantId))
+        this.applyTenant({ tenantId: p.tenantId, ...DEFAULT_TENANT_SETTINGS });
+    const config: AgentConfig = {
+      agentId: agent.agentId,
+      qualityScore: agent.qualityScore,
+      profiles: agent.profiles.map((p) => ({
+        tenantId: p.tenantId,
+        skills: p.skills,
+        queueIds: p.queueIds.map((q) => engineQueueId(p.tenantId, q)),
+      })),
+    };
+    this.run(() => this.engine.upsertAgent(config));
+    this.statistics.setAgentTenants(
+      agent.agentId,
+      agent.profiles.map((p) => p.tenantId),
+    );
+  }
+
+  // ------------------------------------------------------------------ calls
+
+  async enqueue(
+    tenantId: string,
+    request: EnqueueRequest,
+  ): Promise<{ position: number; expectedWaitSeconds: number; alreadyQueued: boolean }> {
+    this.ensureActive();
+    const key = callKey(tenantId, request.callId);
+    const queue = this.configuration.queue(tenantId, request.queueId);
+    if (!queue) throw AppError.notFound('queue', request.queueId);
+    const existing = this.calls.get(key);
+    if (existing) {
+      await this.settled([key]);
+      return { position: this.position(existing), expectedWaitSeconds: 0, alreadyQueued: true };
+    }
+    const settings = this.configuration.tenant(tenantId) ?? { tenantId, ...DEFAULT_TENANT_SETTINGS };
+    if (!isOpen(queue.rules.openingHours, settings.holidays, settings.timeZone, this.clock.now())) {
+      throw new AppError(ErrorKind.FailedPrecondition, `queue ${request.queueId} is closed now`, {
+        code: 'acd.queue_closed',
+      });
+    }
+    const record: CallRecord = {
+      tenantId,
+      callId: request.callId,
+      queueId: request.queueId,
+      priority: request.priority,
+      vip: request.vip,
+      skills: request.skills,
+      nodeId: request.nodeId,
+      ...(request.caller ? { caller: request.caller } : {}),
+      enqueuedAt: Math.min(request.arrivedAt ?? this.clock.now(), this.clock.now()),
+      state: 'waiting',
+    };
+    const rt: CallRuntime = { key, record };
+    this.calls.set(key, rt);
+    try {
+      this.run(() => this.engine.enqueue(this.commandOf(record)));
+    } catch (error) {
+      this.calls.delete(key);
+      throw error;
+    }
+    // Durable before we answer: a successor finds every call we acknowledged.
+    await this.settled([key]);
+    return {
+      position: this.calls.has(key) ? this.position(rt) : 0,
+      expectedWaitSeconds: 0,
+      alreadyQueued: false,
+    };
+  }
+
+  async cancel(
+    tenantId: string,
+    callId: string,
+    reason: 'abandoned' | 'cancelled',
+  ): Promise<{ wasQueued: boolean; revokedAssignmentId: string }> {
+    this.ensureActive();
+    const key = callKey(tenantId, callId);
+    const rt = this.calls.get(key);
+    if (!rt) return { wasQueued: false, revokedAssignmentId: '' };
+    const offered =
+      rt.record.state === 'offered' && rt.record.agentId !== undefined && rt.record.token !== undefined;
+    const revoked = offered ? assignmentId(rt.record.agentId as string, rt.record.token as number) : '';
+    const agentId = rt.record.agentId;
+    this.run(() => this.engine.cancel(engineCallId(tenantId, callId), reason));
+    await this.settled([key, ...(agentId ? [agentKey(agentId)] : [])]);
+    return { wasQueued: true, revokedAssignmentId: revoked };
+  }
+
+  // ------------------------------------------------------------------ assignments (fenced)
+
+  async acknowledge(tenantId: string, ref: AssignmentRef): Promise<AgentStatusView> {
+    this.ensureActive();
+    const rt = this.offered(tenantId, ref, 'acknowledge');
+    if (rt.record.state === 'connected') return this.agentStatus(ref.agentId); // a retried acknowledgement
+    this.run(() => this.engine.offerResult(engineCallId(tenantId, ref.callId), 'answered'));
+    await this.settled([rt.key, agentKey(ref.agentId)]);
+    return this.agentStatus(ref.agentId);
+  }
+
+  async reject(
+    tenantId: string,
+    ref: AssignmentRef,
+    result: 'no_answer' | 'busy',
+  ): Promise<{ requeued: boolean; agent: AgentStatusView }> {
+    this.ensureActive();
+    const rt = this.offered(tenantId, ref, 'reject');
+    if (rt.record.state !== 'offered') throw stale(`call ${ref.callId} is connected`);
+    this.run(() => this.engine.offerResult(engineCallId(tenantId, ref.callId), result));
+    await this.settled([rt.key, agentKey(ref.agentId)]);
+    return { requeued: this.calls.has(rt.key), agent: this.agentStatus(ref.agentId) };
+  }
+
+  async startWrapUp(
+    tenantId: string,
+    ref: AssignmentRef,
+  ): Promise<{ wrapUpUntil: number; agent: AgentStatusView }> {
+    this.ensureActive();
+    const agent = this.agentWithToken(ref, 'wrap-up');
+    const key = callKey(tenantId, ref.callId);
+    const rt = this.calls.get(key);
+    if (rt && rt.record.state === 'connected') {
+      this.run(() => this.engine.endCall(engineCallId(tenantId, ref.callId)));
+    } else if (agent.record.state !== 'wrap_up' || agent.record.tenantId !== tenantId) {
+      throw stale(`call ${ref.callId} is not connected`);
+    }
+    await this.settled([key, agent.key]);
+    const queue = this.configuration.queue(tenantId, agent.record.queueId ?? '');
+    return {
+      wrapUpUntil: agent.record.since + (queue?.rules.wrapUpMs ?? 0),
+      agent: this.agentStatus(ref.agentId),
+    };
+  }
+
+  async complete(
+    tenantId: string,
+    ref: AssignmentRef,
+    next: { state: 'available' } | { state: 'not_ready'; reason: string },
+  ): Promise<AgentStatusView> {
+    this.ensureActive();
+    const agent = this.agentWithToken(ref, 'complete');
+    if (agent.record.tenantId !== tenantId) throw stale(`call ${ref.callId}`);
+    const engineId = engineCallId(tenantId, ref.callId);
+    const key = callKey(tenantId, ref.callId);
+    const connected = this.calls.get(key)?.record.state === 'connected';
+    if (!connected && agent.record.state !== 'wrap_up') throw stale(`call ${ref.callId} is not in wrap-up`);
+    // Asked while busy, not-ready applies when wrap-up ends (the engine keeps it pending); a queue
+    // without wrap-up time frees the agent within endCall, so it is asked before.
+    if (next.state === 'not_ready') this.run(() => this.engine.setNotReady(ref.agentId, next.reason));
+    if (connected) this.run(() => this.engine.endCall(engineId));
+    if (agent.record.state === 'wrap_up') this.run(() => this.engine.completeWrapUp(ref.agentId));
+    await this.settled([key, agent.key]);
+    return this.agentStatus(ref.agentId);
+  }
+
+  /** Offers not yet answered for a telephony node (sent again when its watch re-opens). */
+  pendingAssignments(nodeId: string): AssignmentMessage[] {
+    const out: AssignmentMessage[] = [];
+    for (const rt of this.calls.values()) {
+      if (rt.record.nodeId === nodeId && rt.record.state === 'offered' && rt.record.token !== undefined) {
+        const message = this.assignmentOf(rt);
+        if (message) out.push(message);
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ agents
+
+  async setAgentState(
+    agentId: string,
+    state: 'logged_out' | 'available' | 'not_ready',
+    reason: string | undefined,
+    expectedVersion: number,
+  ): Promise<AgentStatusView> {
+    this.ensureActive();
+    if (!this.configuration.agent(agentId)) throw AppError.notFound('agent', agentId);
+    const rt = this.agentRuntime(agentId);
+    await this.settled([rt.key]);
+    if (expectedVersion !== 0 && (this.writer.revision(rt.key) ?? 0) !== expectedVersion) {
+      throw new AppError(
+        ErrorKind.Conflict,
+        `agent ${agentId} changed (version ${this.writer.revision(rt.key) ?? 0})`,
+        {
+          code: 'acd.agent_version_conflict',
+        },
+      );
+    }
+    const current = rt.record.state;
+    switch (state) {
+      case 'logged_out':
+        this.run(() => this.engine.logout(agentId, reason ?? 'logout'));
+        break;
+      case 'available':
+        this.run(() =>
+          current === 'logged_out'
+            ? this.engine.login(agentId, { ready: true })
+            : this.engine.setReady(agentId),
+        );
+        break;
+      case 'not_ready':
+        this.run(() =>
+          current === 'logged_out'
+            ? this.engine.login(agentId, { ready: false, reason: reason ?? 'not_ready' })
+            : this.engine.setNotReady(agentId, reason ?? 'not_ready'),
+        );
+        break;
+    }
+    await this.settled([...this.agentAndCallKeys(agentId)]);
+    return this.agentStatus(agentId);
+  }
+
+  agentStatus(agentId: string): AgentStatusView {
+    if (!this.configuration.agent(agentId)) throw AppError.notFound('agent', agentId);
+    const rt = this.agentRuntime(agentId);
+    return {
+      agentId,
+      state: rt.record.state,
+      reason: rt.record.reason,
+      since: rt.record.since,
+      callId: rt.record.callId,
+      version: this.writer.revision(rt.key) ?? 0,
+    };
+  }
+
+  queueStats(tenantId: string, queueIds: readonly string[], window: 'last15m' | 'today'): QueueStatsView[] {
+    const now = this.clock.now();
+    const ids =
+      queueIds.length > 0
+        ? queueIds
+        : [...this.configuration.queues()].filter((q) => q.tenantId === tenantId).map((q) => q.queueId);
+    const tenantLive = this.statistics.tenantLive(tenantId, now);
+    return ids.map((queueId) => {
+      const queue = this.configuration.queue(tenantId, queueId);
+      if (!queue) throw AppError.notFound('queue', queueId);
+      const id = engineQueueId(tenantId, queueId);
+      const live = this.statistics.queueLive(id, now);
+      return {
+        queueId,
+        window: this.statistics.queueStats(id, now, window),
+        live: { ...live, agentsByState: tenantLive.agentsByState },
+        thresholdSec: queue.rules.serviceLevel?.thresholdSec ?? DEFAULT_THRESHOLD_SEC,
+      };
+    });
+  }
+
+  /** Runs due timers (ring timeouts, wrap-up ends, overflow, max wait). */
+  tick(): void {
+    if (!this.stopped) this.run(() => this.engine.tick());
+  }
+
+  // ------------------------------------------------------------------ persistence of facts
+
+  /** Runs an engine command and turns its facts into writes and messages. */
+  private run(command: () => RoutingEvent[]): void {
+    let events: RoutingEvent[];
+    try {
+      events = command();
+    } catch (error) {
+      throw toAppError(error);
+    }
+    this.statistics.apply(events);
+    if (this.restoring) return;
+    const facts: RouterFact[] = [];
+    for (const event of events) {
+      this.persist(event);
+      facts.push(event);
+    }
+    if (facts.length > 0) this.sink.facts(facts);
+  }
+
+  private persist(event: RoutingEvent): void {
+    switch (event.type) {
+      case 'agent.state_changed': {
+        const rt = this.agentRuntime(event.agentId);
+        const r = rt.record;
+        r.state = event.to;
+        r.reason = event.reason;
+        r.since = event.at;
+        if (event.to === 'available' || event.to === 'not_ready' || event.to === 'logged_out') {
+          r.tenantId = r.callId = r.queueId = undefined;
+          r.token = undefined;
+        } else if (
+          event.callId !== undefined &&
+          event.tenantId !== undefined &&
+          event.queueId !== undefined
+        ) {
+          r.tenantId = event.tenantId;
+          r.callId = localId(event.callId);
+          r.queueId = localId(event.queueId);
+        }
+        const snapshot = { ...r };
+        if (event.to === 'reserved') {
+          r.token = undefined;
+          rt.reservation = this.writer.write(rt.key, () => ({ ...snapshot, token: undefined }), {
+            written: (revision) => {
+              r.token = revision;
+            },
+          });
+          rt.reservation.catch(() => undefined);
+        } else {
+          void this.writer.write(rt.key, () => ({ ...snapshot, token: r.token })).catch(() => undefined);
+        }
+        return;
+      }
+      case 'call.enqueued':
+        void this.writeCall(this.callRuntime(event.tenantId, event.callId)).catch(() => undefined);
+        return;
+      case 'call.assigned': {
+        const rt = this.callRuntime(event.tenantId, event.callId);
+        const agent = this.agentRuntime(event.agentId);
+        rt.record.state = 'offered';
+        rt.record.agentId = event.agentId;
+        rt.record.offeredAt = event.at;
+        rt.record.token = undefined;
+        const reservation = agent.reservation;
+        const snapshot = { ...rt.record };
+        void this.writer
+          .write(rt.key, () => ({ ...snapshot, token: agent.record.token }), {
+            after: reservation,
+            written: () => {
+              rt.record.token = agent.record.token;
+            },
+          })
+          .then(() => {
+            if (this.calls.get(rt.key) === rt && rt.record.agentId === event.agentId) this.resendOffer(rt);
+          })
+          .catch(() => undefined);
+        return;
+      }
+      case 'call.answered': {
+        const rt = this.callRuntime(event.tenantId, event.callId);
+        rt.record.state = 'connected';
+        void this.writeCall(rt).catch(() => undefined);
+        return;
+      }
+      case 'call.requeued': {
+        const rt = this.callRuntime(event.tenantId, event.callId);
+        this.revokeIfOffered(rt, event.reason === 'ring_timeout' || event.reason === 'agent_logged_out');
+        rt.record.state = 'waiting';
+        rt.record.agentId = rt.record.token = rt.record.offeredAt = undefined;
+        void this.writeCall(rt).catch(() => undefined);
+        return;
+      }
+      case 'call.overflowed': {
+        const rt = this.callRuntime(event.tenantId, event.callId);
+        if (event.toQueueId !== undefined) {
+          rt.record.queueId = localId(event.toQueueId);
+          void this.writeCall(rt).catch(() => undefined);
+        }
+        return;
+      }
+      case 'call.dequeued':
+      case 'call.ended': {
+        const rt = this.callRuntime(event.tenantId, event.callId);
+        if (event.type === 'call.dequeued') this.revokeIfOffered(rt, true);
+        this.calls.delete(rt.key);
+        void this.writer.write(rt.key, null).catch(() => undefined);
+        return;
+      }
+    }
+  }
+
+  private writeCall(rt: CallRuntime): Promise<number> {
+    const snapshot = { ...rt.record };
+    return this.writer.write(rt.key, () => snapshot);
+  }
+
+  private revokeIfOffered(rt: CallRuntime, tell: boolean): void {
+    const { agentId, token } = rt.record;
+    if (!tell || rt.record.state !== 'offered' || agentId === undefined || token === undefined) return;
+    this.sink.revoked(rt.record.nodeId, {
+      assignmentId: assignmentId(agentId, token),
+      tenantId: rt.record.tenantId,
+      callId: rt.record.callId,
+      agentId,
+      fencingToken: token,
+    });
+  }
+
+  private resendOffer(rt: CallRuntime): void {
+    const message = this.assignmentOf(rt);
+    if (message) this.sink.assignment(rt.record.nodeId, message);
+  }
+
+  private assignmentOf(rt: CallRuntime): AssignmentMessage | undefined {
+    const { agentId, token } = rt.record;
+    if (agentId === undefined || token === undefined) return undefined;
+    const queue = this.configuration.queue(rt.record.tenantId, rt.record.queueId);
+    return {
+      assignmentId: assignmentId(agentId, token),
+      tenantId: rt.record.tenantId,
+      callId: rt.record.callId,
+      queueId: rt.record.queueId,
+      agentId,
+      agentEndpoint: this.configuration.agent(agentId)?.endpoint ?? '',
+      fencingToken: token,
+      ringTimeoutMs: queue?.rules.ringTimeoutMs ?? 30_000,
+      reservedAt: rt.record.offeredAt ?? this.clock.now(),
+      caller: rt.record.caller,
+    };
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** Waits for every write queued so far on these keys (and fails when the router failed). */
+  private async settled(keys: readonly string[]): Promise<void> {
+    await Promise.all(keys.map((key) => this.writer.barrier(key)));
+    const failed = this.writer.failed;
+    if (failed) {
+      throw new AppError(ErrorKind.Unavailable, 'the router changed: retry', {
+        code: 'acd.router_changed',
+        retryAfterSeconds: 1,
+        cause: failed,
+      });
+    }
+  }
+
+  private agentAndCallKeys(agentId: string): string[] {
+    const rt = this.agentRuntime(agentId);
+    const keys = [rt.key];
+    if (rt.record.tenantId !== undefined && rt.record.callId !== undefined)
+      keys.push(callKey(rt.record.tenantId, rt.record.callId));
+    return keys;
+  }
+
+  private offered(tenantId: string, ref: AssignmentRef, what: string): CallRuntime {
+    const rt = this.calls.get(callKey(tenantId, ref.callId));
+    if (
+      !rt ||
+      rt.record.agentId !== ref.agentId ||
+      rt.record.token !== ref.fencingToken ||
+      rt.record.state === 'waiting'
+    ) {
+      throw stale(`${what} call ${ref.callId}`);
+    }
+    return rt;
+  }
+
+  private agentWithToken(ref: AssignmentRef, what: string): AgentRuntime {
+    const rt = this.agents.get(ref.agentId);
+    if (!rt || rt.record.token !== ref.fencingToken || rt.record.callId !== ref.callId)
+      throw stale(`${what} call ${ref.callId}`);
+    return rt;
+  }
+
+  private position(rt: CallRuntime): number {
+    if (rt.record.state !== 'waiting') return 0;
+    return this.engine.waitingCount(engineQueueId(rt.record.tenantId, rt.record.queueId));
+  }
+
+  private commandOf(record: CallRecord): EnqueueCommand {
+    return {
+      callId: engineCallId(record.tenantId, record.callId),
+      tenantId: record.tenantId,
+      queueId: engineQueueId(record.tenantId, record.queueId),
+      skills: record.skills,
+      priority: record.priority,
+      vip: record.vip,
+      enqueuedAt: record.enqueuedAt,
+    };
+  }
+
+  private callRuntime(tenantId: string, engineId: string): CallRuntime {
+    const key = callKey(tenantId, localId(engineId));
+    const rt = this.calls.get(key);
+    if (!rt) throw new Error(`router lost track of call ${engineId}`);
+    return rt;
+  }
+
+  private agentRuntime(agentId: string): AgentRuntime {
+    let rt = this.agents.get(agentId);
+    if (!rt) {
+      rt = {
+        key: agentKey(agentId),
+        record: { agentId, state: 'logged_out', since: this.clock.now() },
+        reservation: undefined,
+      };
+      this.agents.set(agentId, rt);
+    }
+    return rt;
+  }
+
+  private ensureActive(): void {
+    if (this.stopped) {
+      throw new AppError(ErrorKind.Unavailable, 'this router stopped: retry', {
+        code: 'acd.router_changed',
+        retryAfterSeconds: 1,
+      });
+    }
+  }
+}

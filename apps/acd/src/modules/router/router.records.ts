@@ -1,0 +1,47 @@
+import type { AgentState, SkillRequirement } from '../routing/routing.types';
+import { keyToken } from '../coordination/state-store';
+
+/** A call as persisted in KV: enough for another router to take it over. */
+export interface CallRecord {
+  readonly tenantId: string;
+  readonly callId: string;
+  queueId: string;
+  readonly priority: number;
+  readonly vip: boolean;
+  readonly skills: readonly SkillRequirement[];
+  readonly nodeId: string;
+  readonly caller?: { e164: string } | undefined;
+  readonly enqueuedAt: number;
+  state: 'waiting' | 'offered' | 'connected';
+  agentId?: string | undefined;
+  /** The revision of the agent record that won the reservation. */
+  token?: number | undefined;
+  offeredAt?: number | undefined;
+}
+
+/** An agent's live state in KV; `token`/`callId` name its current assignment while it has one. */
+export interface AgentRecord {
+  readonly agentId: string;
+  state: AgentState;
+  reason?: string | undefined;
+  since: number;
+  tenantId?: string | undefined;
+  callId?: string | undefined;
+  queueId?: string | undefined;
+  token?: number | undefined;
+}
+
+export const CALL_PREFIX = 'call.';
+export const AGENT_PREFIX = 'agent.';
+
+export function callKey(tenantId: string, callId: string): string {
+  return `${CALL_PREFIX}${tenantId}.${keyToken(callId)}`;
+}
+
+export function agentKey(agentId: string): string {
+  return `${AGENT_PREFIX}${keyToken(agentId)}`;
+}
+
+export function assignmentId(agentId: string, token: number): string {
+  return `${agentId}:${token}`;
+}
