@@ -1,0 +1,46 @@
+import { BaseConfigSchema } from '@cc/platform';
+import { z } from 'zod';
+
+export const GATEWAY_SCHEMA = 'gateway';
+
+/** The gateway's settings: the platform's plus identity, limits and webhook delivery. */
+export const GatewayConfigSchema = BaseConfigSchema.extend({
+  SERVICE_NAME: BaseConfigSchema.shape.SERVICE_NAME.default('gateway'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /**
+   * The operator's admin tokens, from a Kubernetes Secret: `name=token` (or `name=sha256:<hex>` to
+   * keep only the hash in the Secret), comma-separated. Only hashes are kept in memory.
+   */
+  OPERATOR_TOKENS: z.string().default(''),
+  /** HS256 key for access tokens; at least 32 characters. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 24 * 3600),
+  /** Token bucket per credential, per replica (see docs/rate-limits.md). */
+  RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
+  RATE_LIMIT_BURST: z.coerce.number().int().positive().default(40),
+  BODY_LIMIT: z.string().default('256kb'),
+  /** Days a deleted tenant's data is kept before it may be purged. */
+  TENANT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** Consume facts and deliver webhooks (needs NATS). */
+  WEBHOOKS_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  WEBHOOK_BASE_DELAY_MS: z.coerce.number().int().min(1).default(5_000),
+  WEBHOOK_MAX_DELAY_MS: z.coerce.number().int().min(1).default(3_600_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(1_000),
+  /** Allow http:// and private addresses as webhook targets (tests, development only). */
+  WEBHOOK_ALLOW_INSECURE_URLS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+});
+export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;

@@ -1,0 +1,106 @@
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { Clock, SystemClock } from './infrastructure/clock';
+import { GatewayDatabase } from './infrastructure/gateway-database';
+import { ApiKeysAdminController } from './modules/api-keys/api-keys.admin.controller';
+import { ApiKeysController } from './modules/api-keys/api-keys.controller';
+import { ApiKeysService } from './modules/api-keys/api-keys.service';
+import { AuditController } from './modules/audit/audit.controller';
+import { AuditService } from './modules/audit/audit.service';
+import { AuthController } from './modules/auth/auth.controller';
+import { AuthGuard } from './modules/auth/auth.guard';
+import { AuthService } from './modules/auth/auth.service';
+import { Authenticator } from './modules/auth/authenticator.service';
+import { PasswordHasher } from './modules/auth/password-hasher.service';
+import { TokenService } from './modules/auth/token.service';
+import { IdempotencyInterceptor } from './modules/http/idempotency.interceptor';
+import { ExistingTenantPipe, TenantsService } from './modules/tenants/tenants.service';
+import { TenantsAdminController } from './modules/tenants/tenants.admin.controller';
+import { UsersAdminController } from './modules/users/users.admin.controller';
+import { UsersController } from './modules/users/users.controller';
+import { UsersService } from './modules/users/users.service';
+import { WebhookDispatcher } from './modules/webhooks/webhook-dispatcher.service';
+import {
+  WEBHOOK_FANOUT_OPTIONS,
+  WebhookFanoutConsumer,
+  type WebhookFanoutOptions,
+} from './modules/webhooks/webhook-fanout.consumer';
+import { FetchWebhookSender, WebhookSender } from './modules/webhooks/webhook-sender';
+import { WebhooksController } from './modules/webhooks/webhooks.controller';
+import { WebhooksService } from './modules/webhooks/webhooks.service';
+
+/** Shared providers: database, identity, audit and the domain services. */
+@Module({})
+export class GatewayCoreModule {
+  static forRoot(options: { clock?: Clock; sender?: WebhookSender }): DynamicModule {
+    const providers: Provider[] = [
+      GatewayDatabase,
+      { provide: Clock, useValue: options.clock ?? new SystemClock() },
+      options.sender
+        ? { provide: WebhookSender, useValue: options.sender }
+        : { provide: WebhookSender, useClass: FetchWebhookSender },
+      PasswordHasher,
+      TokenService,
+      Authenticator,
+      AuthService,
+      AuditService,
+      TenantsService,
+      ExistingTenantPipe,
+      UsersService,
+      ApiKeysService,
+      WebhooksService,
+    ];
+    return {
+      module: GatewayCoreModule,
+      global: true,
+      providers,
+      exports: providers.map((p) => ('provide' in p ? p.provide : p)),
+    };
+  }
+}
+
+/** `/v1`: a tenant's own API; the tenant is the credential's. */
+@Module({
+  controllers: [AuthController, ApiKeysController, UsersController, AuditController, WebhooksController],
+})
+export class TenantApiModule {}
+
+/** `/admin/v1`: the operator's API. */
+@Module({ controllers: [TenantsAdminController, UsersAdminController, ApiKeysAdminController] })
+export class AdminApiModule {}
+
+export interface GatewayModuleOptions {
+  clock?: Clock;
+  sender?: WebhookSender;
+  /** Fan facts out and deliver webhooks (needs the MessagingModule). */
+  webhooks?: WebhookFanoutOptions | false;
+}
+
+@Module({})
+export class GatewayModule {
+  static forRoot(options: GatewayModuleOptions): DynamicModule {
+    const providers: Provider[] = [
+      { provide: APP_GUARD, useClass: AuthGuard },
+      { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+    ];
+    if (options.webhooks) {
+      providers.push(
+        { provide: WEBHOOK_FANOUT_OPTIONS, useValue: options.webhooks },
+        WebhookFanoutConsumer,
+        WebhookDispatcher,
+      );
+    }
+    return {
+      module: GatewayModule,
+      imports: [
+        GatewayCoreModule.forRoot({
+          ...(options.clock ? { clock: options.clock } : {}),
+          ...(options.sender ? { sender: options.sender } : {}),
+        }),
+        TenantApiModule,
+        AdminApiModule,
+      ],
+      providers,
+    };
+  }
+}
