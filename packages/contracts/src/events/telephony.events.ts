@@ -96,6 +96,10 @@ export const CallEnded = defineEvent({
     hangupBy: z.enum(['caller', 'agent', 'system']),
     disposition: z.string().max(64).optional(),
     recordingId: EntityIdSchema.optional(),
+    /** Time the agent leg(s) rang before the answer (added later: optional for older producers). */
+    ringMs: z.number().int().nonnegative().optional(),
+    /** Q.850 cause of the caller's leg when known (16 normal, 17 busy, 19 no answer, ...). */
+    hangupCause: z.number().int().min(0).max(127).optional(),
   }),
 });
 
@@ -114,6 +118,138 @@ export const RecordingReady = defineEvent({
   }),
 });
 
+/**
+ * A call reached no tenant (unknown DID) and was turned away politely. Published for the operator's
+ * tenant id, since no client tenant owns the number.
+ */
+export const CallRejected = defineEvent({
+  domain: 'telephony',
+  entity: 'call',
+  verb: 'rejected',
+  version: 1,
+  payload: z.object({
+    ...CallRef,
+    from: PartyNumber,
+    to: PartyNumber,
+    reason: z.enum(['unknown_did', 'no_flow', 'system_error']),
+    node: z.string().max(128).optional(),
+  }),
+});
+
+/** The IVR finished: where it sent the call and what the caller chose. */
+export const IvrCompleted = defineEvent({
+  domain: 'telephony',
+  entity: 'ivr',
+  verb: 'completed',
+  version: 1,
+  payload: z.object({
+    callId: EntityIdSchema,
+    flowId: EntityIdSchema,
+    outcome: z.enum(['queue', 'message', 'hangup', 'caller_hangup']),
+    queueId: EntityIdSchema.optional(),
+    /** Step ids in the order the caller went through them. */
+    path: z.array(EntityIdSchema).max(200),
+    digits: z.string().max(64),
+    durationMs: z.number().int().nonnegative(),
+  }),
+});
+
+/** An agent's phone is ringing for a call (acd's assignment is being offered). */
+export const AgentLegRinging = defineEvent({
+  domain: 'telephony',
+  entity: 'agent_leg',
+  verb: 'ringing',
+  version: 1,
+  payload: z.object({
+    callId: EntityIdSchema,
+    agentId: EntityIdSchema,
+    assignmentId: EntityIdSchema,
+    endpoint: z.string().max(256),
+  }),
+});
+
+/** The agent's leg ended without an answer; the call went back to acd. */
+export const AgentLegFailed = defineEvent({
+  domain: 'telephony',
+  entity: 'agent_leg',
+  verb: 'failed',
+  version: 1,
+  payload: z.object({
+    callId: EntityIdSchema,
+    agentId: EntityIdSchema,
+    assignmentId: EntityIdSchema,
+    reason: z.enum(['no_answer', 'busy', 'endpoint_failed', 'revoked', 'stale_assignment']),
+    cause: z.number().int().min(0).max(127).optional(),
+    ringMs: z.number().int().nonnegative(),
+  }),
+});
+
+/** Caller and agent are bridged (the call is connected; `call.answered` says the same for statistics). */
+export const CallConnected = defineEvent({
+  domain: 'telephony',
+  entity: 'call',
+  verb: 'connected',
+  version: 1,
+  payload: z.object({
+    ...CallRef,
+    agentId: EntityIdSchema,
+    queueId: EntityIdSchema.optional(),
+    recording: z.boolean(),
+  }),
+});
+
+export const CallHeld = defineEvent({
+  domain: 'telephony',
+  entity: 'call',
+  verb: 'held',
+  version: 1,
+  payload: z.object({ callId: EntityIdSchema, agentId: EntityIdSchema.optional() }),
+});
+
+export const CallResumed = defineEvent({
+  domain: 'telephony',
+  entity: 'call',
+  verb: 'resumed',
+  version: 1,
+  payload: z.object({
+    callId: EntityIdSchema,
+    agentId: EntityIdSchema.optional(),
+    heldMs: z.number().int().nonnegative(),
+  }),
+});
+
+/** A blind transfer: to another queue (the call is re-enqueued) or to an external number. */
+export const CallTransferred = defineEvent({
+  domain: 'telephony',
+  entity: 'call',
+  verb: 'transferred',
+  version: 1,
+  payload: z.object({
+    callId: EntityIdSchema,
+    fromAgentId: EntityIdSchema.optional(),
+    target: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('queue'), queueId: EntityIdSchema }),
+      z.object({ kind: z.literal('external'), number: PartyNumber }),
+    ]),
+  }),
+});
+
+/** The caller asked to be called back (from the queue, or by leaving a message in the IVR). */
+export const CallbackRequested = defineEvent({
+  domain: 'telephony',
+  entity: 'callback',
+  verb: 'requested',
+  version: 1,
+  payload: z.object({
+    callId: EntityIdSchema,
+    number: PartyNumber,
+    queueId: EntityIdSchema.optional(),
+    /** The recorded message, when the caller left one. */
+    recordingId: EntityIdSchema.optional(),
+    source: z.enum(['queue', 'ivr_message']),
+  }),
+});
+
 export const telephonyEvents = [
   CallStarted,
   CallQueued,
@@ -121,4 +257,13 @@ export const telephonyEvents = [
   CallAbandoned,
   CallEnded,
   RecordingReady,
+  CallRejected,
+  IvrCompleted,
+  AgentLegRinging,
+  AgentLegFailed,
+  CallConnected,
+  CallHeld,
+  CallResumed,
+  CallTransferred,
+  CallbackRequested,
 ] as const;

@@ -1,0 +1,35 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { domainStream, PlatformModule } from '@cc/platform';
+import type { TelephonyConfig } from './config/telephony.config';
+import { TelephonyEngineHost } from './modules/calls/telephony-engine.provider';
+import { TelephonyModule } from './telephony.module';
+
+/**
+ * The telephony service: the platform (config, logs, metrics, health), its JetStream stream of call
+ * facts, and the engine (ARI readiness joins NATS in /health/ready).
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: TelephonyConfig, options: { tenants?: string[] } = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({
+          config,
+          messaging: {
+            streams: [
+              domainStream('telephony', {
+                prefix: config.NATS_STREAM_PREFIX,
+                replicas: config.CC_JETSTREAM_REPLICAS,
+                ...(options.tenants ? { tenants: options.tenants } : {}),
+              }),
+            ],
+          },
+          readiness: [TelephonyEngineHost],
+          imports: [TelephonyModule],
+        }),
+        TelephonyModule,
+      ],
+    };
+  }
+}
