@@ -1,6 +1,9 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_CONFIG } from '@cc/platform';
+import { type GatewayConfig, webhookSecretKey } from './config/gateway.config';
 import { Clock, SystemClock } from './infrastructure/clock';
+import { SecretCipher } from './infrastructure/secret-cipher.util';
 import { GatewayDatabase } from './infrastructure/gateway-database';
 import { ApiKeysAdminController } from './modules/api-keys/api-keys.admin.controller';
 import { ApiKeysController } from './modules/api-keys/api-keys.controller';
@@ -14,6 +17,7 @@ import { Authenticator } from './modules/auth/authenticator.service';
 import { PasswordHasher } from './modules/auth/password-hasher.service';
 import { TokenService } from './modules/auth/token.service';
 import { IdempotencyInterceptor } from './modules/http/idempotency.interceptor';
+import { WellFormedTextPipe } from './modules/http/well-formed-text.pipe';
 import { ExistingTenantPipe, TenantsService } from './modules/tenants/tenants.service';
 import { TenantsAdminController } from './modules/tenants/tenants.admin.controller';
 import { UsersAdminController } from './modules/users/users.admin.controller';
@@ -25,6 +29,7 @@ import {
   WebhookFanoutConsumer,
   type WebhookFanoutOptions,
 } from './modules/webhooks/webhook-fanout.consumer';
+import { WebhookSecrets } from './modules/webhooks/webhook-secrets.service';
 import { FetchWebhookSender, WebhookSender } from './modules/webhooks/webhook-sender';
 import { WebhooksController } from './modules/webhooks/webhooks.controller';
 import { WebhooksService } from './modules/webhooks/webhooks.service';
@@ -39,6 +44,12 @@ export class GatewayCoreModule {
       options.sender
         ? { provide: WebhookSender, useValue: options.sender }
         : { provide: WebhookSender, useClass: FetchWebhookSender },
+      {
+        provide: SecretCipher,
+        useFactory: (config: GatewayConfig) => new SecretCipher(webhookSecretKey(config)),
+        inject: [APP_CONFIG],
+      },
+      WebhookSecrets,
       PasswordHasher,
       TokenService,
       Authenticator,
@@ -82,6 +93,7 @@ export class GatewayModule {
     const providers: Provider[] = [
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      { provide: APP_PIPE, useClass: WellFormedTextPipe },
     ];
     if (options.webhooks) {
       providers.push(

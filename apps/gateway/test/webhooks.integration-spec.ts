@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { WebhookFanoutConsumer } from '../src/modules/webhooks/webhook-fanout.consumer';
+import { WebhookSecrets } from '../src/modules/webhooks/webhook-secrets.service';
 import { verifySignature } from '../src/modules/webhooks/webhook-signature.util';
 import { OPERATOR_TOKEN, startGatewayTestApp, type GatewayTestApp } from './gateway-test-app';
 
@@ -167,4 +168,49 @@ describe('webhook deliveries against a local receiver', () => {
       received.filter((r) => r.body.includes(e1)).every((r) => r.headers['cc-webhook-id'] !== dead.id),
     ).toBe(true);
   }, 60_000);
+  it('seals a plain-text secret left by the old layout and keeps signing with it', async () => {
+    // What a row written before the secret_sealed migration holds: the secret itself.
+    const legacy = `whsec_legacy_${randomSuffix()}`;
+    await t.ownerQuery('UPDATE webhook_subscription SET secret_sealed = $1 WHERE id = $2', [
+      legacy,
+      subs[tenantA],
+    ]);
+    expect(await t.app.get(WebhookSecrets).resealLegacy()).toBe(1);
+    expect(await t.app.get(WebhookSecrets).resealLegacy()).toBe(0);
+    const [row] = await t.ownerQuery<{ secret_sealed: string }>(
+      'SELECT secret_sealed FROM webhook_subscription WHERE id = $1',
+      [subs[tenantA]],
+    );
+    expect(row?.secret_sealed).toMatch(/^v1\./);
+    expect(row?.secret_sealed).not.toContain(legacy);
+
+    const e3 = `e3_${randomSuffix()}`;
+    await t.app.get(WebhookFanoutConsumer).fanOut(fact(tenantA, e3), `cc.${tenantA}.telephony.call.ended`);
+    await waitFor(() => Promise.resolve(received.some((r) => r.body.includes(e3))));
+    const delivery = received.find((r) => r.body.includes(e3))!;
+    expect(
+      verifySignature(
+        legacy,
+        String(delivery.headers['cc-webhook-signature']),
+        delivery.body,
+        Math.floor(Date.now() / 1000),
+      ),
+    ).toBe(true);
+
+    // A sealed secret moved to another subscription's row does not open there: the id is bound in.
+    await t.ownerQuery('UPDATE webhook_subscription SET secret_sealed = $1 WHERE id = $2', [
+      row?.secret_sealed,
+      subs[tenantB],
+    ]);
+    expect(() =>
+      t.app.get(WebhookSecrets).open({ id: subs[tenantB]!, secretSealed: row?.secret_sealed ?? '' }),
+    ).toThrow();
+    // The dispatcher records that as a failed attempt and never sends the fact unsigned.
+    const e4 = `e4_${randomSuffix()}`;
+    await t.app.get(WebhookFanoutConsumer).fanOut(fact(tenantB, e4), `cc.${tenantB}.telephony.call.ended`);
+    await waitFor(async () =>
+      (await deliveries(tenantB)).data.some((d) => d.eventId === e4 && d.status === 'dead'),
+    );
+    expect(received.some((r) => r.body.includes(e4))).toBe(false);
+  }, 30_000);
 });

@@ -1,5 +1,6 @@
 import { BaseConfigSchema } from '@cc/platform';
 import { z } from 'zod';
+import { decodeSecretKey } from '../infrastructure/secret-cipher.util';
 
 export const GATEWAY_SCHEMA = 'gateway';
 
@@ -23,6 +24,9 @@ export const GatewayConfigSchema = BaseConfigSchema.extend({
   /** Token bucket per credential, per replica (see docs/rate-limits.md). */
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(40),
+  /** Failed authentications per client address (refill per second, burst) before it gets 429s. */
+  AUTH_FAILURES_PER_SECOND: z.coerce.number().positive().default(1),
+  AUTH_FAILURES_BURST: z.coerce.number().int().positive().default(20),
   BODY_LIMIT: z.string().default('256kb'),
   /** Days a deleted tenant's data is kept before it may be purged. */
   TENANT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
@@ -42,5 +46,35 @@ export const GatewayConfigSchema = BaseConfigSchema.extend({
     .default('false')
     .transform((v) => v === 'true'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * AES-256-GCM key for secrets kept at rest (webhook signing secrets, replayable responses that
+   * carry a key): 32 bytes, base64 (`openssl rand -base64 32`), from a Kubernetes Secret. Required in
+   * production; elsewhere a fixed development key is used (see webhookSecretKey).
+   */
+  WEBHOOK_SECRET_KEY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || decodeSecretKey(v) !== undefined, {
+      message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+    }),
+}).superRefine((config, ctx) => {
+  if (config.NODE_ENV === 'production' && config.WEBHOOK_SECRET_KEY === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET_KEY'], message: 'is required in production' });
+  }
 });
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
+
+/**
+ * Development and tests only (config refuses production without a key): a fixed, public key, so that
+ * a developer's database stays readable across restarts. It protects nothing and is not meant to.
+ */
+const DEVELOPMENT_SECRET_KEY = Buffer.from('cc-gateway-development-only-key!', 'utf8');
+
+export function webhookSecretKey(config: Pick<GatewayConfig, 'NODE_ENV' | 'WEBHOOK_SECRET_KEY'>): Buffer {
+  if (config.WEBHOOK_SECRET_KEY !== undefined) {
+    const key = decodeSecretKey(config.WEBHOOK_SECRET_KEY);
+    if (key) return key;
+  }
+  if (config.NODE_ENV === 'production') throw new Error('WEBHOOK_SECRET_KEY is required in production');
+  return DEVELOPMENT_SECRET_KEY;
+}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '@cc/platform';
 import { Clock } from '../../infrastructure/clock';
 import { GatewayDatabase, type GatewayTx } from '../../infrastructure/gateway-database';
+import { lockRow } from '../../infrastructure/row-lock.util';
 import type { ApiKey } from '../../generated/prisma/client';
 import { AuditService } from '../audit/audit.service';
 import { generateApiKey } from '../auth/api-key.util';
@@ -95,6 +96,7 @@ export class ApiKeysService {
     const generated = generateApiKey();
     const secretHash = await this.hasher.hash(generated.key);
     return this.database.tenant(tenantId, async (tx) => {
+      await lockRow(tx, 'api_key', keyId);
       const old = await tx.apiKey.findFirst({ where: { id: keyId, tenantId } });
       if (!old || old.revokedAt) throw AppError.notFound('API key', keyId);
       checkIfMatch(ifMatch, old.version);
@@ -135,6 +137,7 @@ export class ApiKeysService {
 
   revoke(actor: string, tenantId: string, keyId: string, ifMatch?: string): Promise<void> {
     return this.database.tenant(tenantId, async (tx) => {
+      await lockRow(tx, 'api_key', keyId);
       const before = await tx.apiKey.findFirst({ where: { id: keyId, tenantId } });
       if (!before) throw AppError.notFound('API key', keyId);
       checkIfMatch(ifMatch, before.version);

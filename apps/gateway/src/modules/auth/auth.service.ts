@@ -89,7 +89,26 @@ export class AuthService {
       if (!user || user.disabled || (user.tenantId && tenant?.status !== 'active')) {
         return { error: 'the account is no longer active' } as const;
       }
-      await tx.refreshToken.update({ where: { id: token.id }, data: { usedAt: now } });
+      // Spend the token only if nobody spent it since it was read: a concurrent refresh with the same
+      // token waits on the row lock here, then finds it used, which is a replay like any other.
+      const spent = await tx.refreshToken.updateMany({
+        where: { id: token.id, usedAt: null, revokedAt: null },
+        data: { usedAt: now },
+      });
+      if (spent.count !== 1) {
+        await tx.refreshToken.updateMany({
+          where: { familyId: token.familyId, revokedAt: null },
+          data: { revokedAt: now },
+        });
+        await this.audit.record(tx, {
+          tenantId: token.tenantId,
+          actor: `user:${token.userId}`,
+          action: 'session.refresh_token_reused',
+          resourceType: 'session',
+          resourceId: token.familyId,
+        });
+        return { error: 'this refresh token was already used: the session is ended' } as const;
+      }
       return { pair: await this.issue(tx, user, token.familyId) } as const;
     });
     // The family revocation above must commit, so the refusal is thrown only after the transaction.

@@ -12,12 +12,24 @@ import { createHash } from 'node:crypto';
 import { from, type Observable, of } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
 import { GatewayDatabase, type GatewayTx } from '../../infrastructure/gateway-database';
-import type { Prisma } from '../../generated/prisma/client';
+import { Clock } from '../../infrastructure/clock';
+import { SecretCipher } from '../../infrastructure/secret-cipher.util';
 import type { AuthenticatedRequest } from '../auth/authenticated.decorator';
 import type { Principal } from '../auth/principal.type';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const REPLAYED_HEADERS = ['etag', 'location'];
+/** A finished request's response is replayed for this long; after it the key may be used afresh. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+/**
+ * A claim whose request never finished (the replica died mid-request) is released after this, far
+ * beyond any request's run time, so the client is not locked out of its key forever.
+ */
+export const IDEMPOTENCY_ABANDONED_MS = 10 * 60_000;
+
+function sealContext(principal: Principal, key: string): string {
+  return `idempotency:${principal.id}:${key}`;
+}
 
 /** Canonical JSON (sorted keys) so that key order does not make two equal bodies differ. */
 export function canonicalJson(value: unknown): string {
@@ -39,7 +51,11 @@ export function canonicalJson(value: unknown): string {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly database: GatewayDatabase) {}
+  constructor(
+    private readonly database: GatewayDatabase,
+    private readonly cipher: SecretCipher,
+    private readonly clock: Clock,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
@@ -81,7 +97,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
                 where: { principal_key: { principal: principal.id, key } },
                 data: {
                   status: response.statusCode,
-                  body: (body ?? null) as Prisma.InputJsonValue,
+                  // Sealed: a response may carry a secret shown once (an API key, a webhook secret).
+                  body: {
+                    sealed: this.cipher.seal(JSON.stringify(body ?? null), sealContext(principal, key)),
+                  },
                   headers,
                 },
               }),
@@ -105,10 +124,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
     requestHash: string,
   ): Promise<{ status: number; body: unknown; headers: Record<string, string> } | undefined> {
     const tenantId = principal.kind === 'tenant' ? principal.tenantId : null;
+    const now = this.clock.now().getTime();
     return this.inScope(principal, async (tx) => {
+      await tx.$executeRaw`DELETE FROM idempotency_record
+        WHERE principal = ${principal.id} AND key = ${key}
+          AND (created_at < ${new Date(now - IDEMPOTENCY_TTL_MS)}
+               OR (status IS NULL AND created_at < ${new Date(now - IDEMPOTENCY_ABANDONED_MS)}))`;
       const inserted =
-        await tx.$executeRaw`INSERT INTO idempotency_record (principal, key, tenant_id, request_hash)
-        VALUES (${principal.id}, ${key}, ${tenantId}, ${requestHash}) ON CONFLICT DO NOTHING`;
+        await tx.$executeRaw`INSERT INTO idempotency_record (principal, key, tenant_id, request_hash, created_at)
+        VALUES (${principal.id}, ${key}, ${tenantId}, ${requestHash}, ${new Date(now)}) ON CONFLICT DO NOTHING`;
       if (inserted === 1) return undefined;
       const existing = await tx.idempotencyRecord.findUnique({
         where: { principal_key: { principal: principal.id, key } },
@@ -123,10 +147,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
         throw new ConflictException('a request with this Idempotency-Key is still running');
       return {
         status: existing.status,
-        body: existing.body,
+        body: this.unseal(existing.body, principal, key),
         headers: (existing.headers ?? {}) as Record<string, string>,
       };
     });
+  }
+
+  private unseal(stored: unknown, principal: Principal, key: string): unknown {
+    const sealed = (stored as { sealed?: unknown } | null)?.sealed;
+    if (typeof sealed !== 'string') return stored;
+    return JSON.parse(this.cipher.open(sealed, sealContext(principal, key))) as unknown;
   }
 
   private inScope<R>(principal: Principal, fn: (tx: GatewayTx) => Promise<R>): Promise<R> {

@@ -24,4 +24,13 @@ describe('TokenBuckets', () => {
     buckets.take('c', 0);
     expect(buckets.take('a', 0).allowed).toBe(true);
   });
+
+  it('peeks without taking', () => {
+    const buckets = new TokenBuckets({ ratePerSecond: 1, burst: 1 });
+    expect(buckets.peek('k', 0)).toEqual({ allowed: true });
+    expect(buckets.peek('k', 0)).toEqual({ allowed: true });
+    buckets.take('k', 0);
+    expect(buckets.peek('k', 0)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(buckets.peek('k', 1000)).toEqual({ allowed: true });
+  });
 });

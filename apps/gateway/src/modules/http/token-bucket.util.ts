@@ -30,6 +30,17 @@ export class TokenBuckets {
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / ratePerSecond)) };
   }
 
+  /** What `take` would answer now, without taking a token. */
+  peek(key: string, nowMs: number): TakeResult {
+    const { ratePerSecond, burst } = this.options;
+    const bucket = this.buckets.get(key);
+    if (!bucket) return { allowed: true };
+    const tokens = Math.min(burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * ratePerSecond);
+    return tokens >= 1
+      ? { allowed: true }
+      : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / ratePerSecond)) };
+  }
+
   private evict(): void {
     const max = this.options.maxKeys ?? 100_000;
     while (this.buckets.size > max) {

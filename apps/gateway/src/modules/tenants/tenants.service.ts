@@ -4,6 +4,7 @@ import { isTenantId } from '@cc/contracts';
 import type { GatewayConfig } from '../../config/gateway.config';
 import { Clock } from '../../infrastructure/clock';
 import { GatewayDatabase } from '../../infrastructure/gateway-database';
+import { lockRow } from '../../infrastructure/row-lock.util';
 import type { Tenant } from '../../generated/prisma/client';
 import { AuditService } from '../audit/audit.service';
 import { checkIfMatch } from '../http/etag.util';
@@ -78,6 +79,7 @@ export class TenantsService {
     ifMatch?: string,
   ): Promise<{ tenant: TenantView; version: number }> {
     return this.database.operator(async (tx) => {
+      await lockRow(tx, 'tenant', tenantId);
       const before = await tx.tenant.findUnique({ where: { id: tenantId } });
       if (!before) throw AppError.notFound('tenant', tenantId);
       checkIfMatch(ifMatch, before.version);
@@ -105,6 +107,7 @@ export class TenantsService {
   /** Soft delete: status deleted, API keys revoked, refresh tokens revoked, purge date set. */
   remove(actor: string, tenantId: string, ifMatch?: string): Promise<TenantView> {
     return this.database.operator(async (tx) => {
+      await lockRow(tx, 'tenant', tenantId);
       const before = await tx.tenant.findUnique({ where: { id: tenantId } });
       if (!before || before.status === 'deleted') throw AppError.notFound('tenant', tenantId);
       checkIfMatch(ifMatch, before.version);

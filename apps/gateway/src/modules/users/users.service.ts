@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, ErrorKind } from '@cc/platform';
 import { Clock } from '../../infrastructure/clock';
 import { GatewayDatabase } from '../../infrastructure/gateway-database';
+import { lockRow } from '../../infrastructure/row-lock.util';
 import { newId } from '../../infrastructure/id.util';
 import type { AppUser } from '../../generated/prisma/client';
 import { AuditService } from '../audit/audit.service';
@@ -102,6 +103,7 @@ export class UsersService {
     const { password, ...rest } = input;
     const passwordHash = password === undefined ? undefined : await this.hasher.hash(password);
     return this.database.tenant(tenantId, async (tx) => {
+      await lockRow(tx, 'app_user', userId);
       const before = await tx.appUser.findFirst({ where: { id: userId, tenantId } });
       if (!before) throw AppError.notFound('user', userId);
       checkIfMatch(ifMatch, before.version);
@@ -134,6 +136,7 @@ export class UsersService {
 
   remove(actor: string, tenantId: string, userId: string, ifMatch?: string): Promise<void> {
     return this.database.tenant(tenantId, async (tx) => {
+      await lockRow(tx, 'app_user', userId);
       const before = await tx.appUser.findFirst({ where: { id: userId, tenantId } });
       if (!before) throw AppError.notFound('user', userId);
       checkIfMatch(ifMatch, before.version);

@@ -10,6 +10,7 @@ import type { GatewayConfig } from '../../config/gateway.config';
 import { Clock } from '../../infrastructure/clock';
 import { GatewayDatabase } from '../../infrastructure/gateway-database';
 import { newId } from '../../infrastructure/id.util';
+import { WebhookSecrets } from './webhook-secrets.service';
 import { WebhookSender } from './webhook-sender';
 import {
   DELIVERY_HEADER,
@@ -38,6 +39,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly database: GatewayDatabase,
     private readonly sender: WebhookSender,
+    private readonly secrets: WebhookSecrets,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: GatewayConfig,
   ) {}
@@ -90,6 +92,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     });
   }
 
+  private openSecret(subscription: { id: string; secretSealed: string }): string | undefined {
+    try {
+      return this.secrets.open(subscription);
+    } catch {
+      this.logger.error(`webhook subscription ${subscription.id}: the signing secret cannot be decrypted`);
+      return undefined;
+    }
+  }
+
   private async attempt(deliveryId: string): Promise<void> {
     const loaded = await this.database.operator(async (tx) => {
       const delivery = await tx.webhookDelivery.findUnique({ where: { id: deliveryId } });
@@ -103,19 +114,25 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const body = JSON.stringify(delivery.payload);
     const started = this.clock.now();
     const timestamp = Math.floor(started.getTime() / 1000);
-    const result = await this.sender.send(
-      subscription.url,
-      {
-        'content-type': 'application/json',
-        'user-agent': 'cc-gateway-webhooks/1',
-        [DELIVERY_HEADER]: delivery.id,
-        [EVENT_TYPE_HEADER]: delivery.eventType,
-        [TIMESTAMP_HEADER]: String(timestamp),
-        [SIGNATURE_HEADER]: signatureHeader(subscription.secret, timestamp, body),
-      },
-      body,
-      this.config.WEBHOOK_TIMEOUT_MS,
-    );
+    const secret = this.openSecret(subscription);
+    // A secret that does not decrypt (WEBHOOK_SECRET_KEY changed, row tampered with) is a failed
+    // attempt like any other: it is logged, retried and finally dead-lettered, never sent unsigned.
+    const result =
+      secret === undefined
+        ? { error: 'the signing secret cannot be decrypted' }
+        : await this.sender.send(
+            subscription.url,
+            {
+              'content-type': 'application/json',
+              'user-agent': 'cc-gateway-webhooks/1',
+              [DELIVERY_HEADER]: delivery.id,
+              [EVENT_TYPE_HEADER]: delivery.eventType,
+              [TIMESTAMP_HEADER]: String(timestamp),
+              [SIGNATURE_HEADER]: signatureHeader(secret, timestamp, body),
+            },
+            body,
+            this.config.WEBHOOK_TIMEOUT_MS,
+          );
     const finished = this.clock.now();
     const ok = result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
     const attempts = delivery.attempts + 1;

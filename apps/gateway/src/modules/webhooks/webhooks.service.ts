@@ -5,12 +5,14 @@ import { isIP } from 'node:net';
 import type { GatewayConfig } from '../../config/gateway.config';
 import { Clock } from '../../infrastructure/clock';
 import { GatewayDatabase } from '../../infrastructure/gateway-database';
+import { lockRow } from '../../infrastructure/row-lock.util';
 import { newId } from '../../infrastructure/id.util';
 import type { WebhookDelivery, WebhookSubscription } from '../../generated/prisma/client';
 import { AuditService } from '../audit/audit.service';
 import { checkIfMatch } from '../http/etag.util';
 import { decodeCursor, pageArgs, toPage, type Page, type PageQuery } from '../http/pagination.util';
 import type { Versioned } from '../users/users.service';
+import { WebhookSecrets } from './webhook-secrets.service';
 import type {
   CreatedWebhook,
   CreateWebhook,
@@ -79,6 +81,7 @@ export class WebhooksService {
   constructor(
     private readonly database: GatewayDatabase,
     private readonly audit: AuditService,
+    private readonly secrets: WebhookSecrets,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: GatewayConfig,
   ) {}
@@ -88,14 +91,15 @@ export class WebhooksService {
     return this.database.tenant(tenantId, async (tx) => {
       const now = this.clock.now();
       const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+      const id = newId('wh', now);
       const sub = await tx.webhookSubscription.create({
         data: {
-          id: newId('wh', now),
+          id,
           tenantId,
           url: input.url,
           factTypes: input.factTypes,
           description: input.description ?? null,
-          secret,
+          secretSealed: this.secrets.seal(id, secret),
           createdAt: now,
           updatedAt: now,
         },
@@ -140,6 +144,7 @@ export class WebhooksService {
   ): Promise<Versioned<WebhookView>> {
     if (input.url) this.checkUrl(input.url);
     return this.database.tenant(tenantId, async (tx) => {
+      await lockRow(tx, 'webhook_subscription', id);
       const before = await tx.webhookSubscription.findFirst({ where: { id, tenantId } });
       if (!before) throw AppError.notFound('webhook', id);
       checkIfMatch(ifMatch, before.version);
@@ -162,6 +167,7 @@ export class WebhooksService {
 
   remove(actor: string, tenantId: string, id: string, ifMatch?: string): Promise<void> {
     return this.database.tenant(tenantId, async (tx) => {
+      await lockRow(tx, 'webhook_subscription', id);
       const before = await tx.webhookSubscription.findFirst({ where: { id, tenantId } });
       if (!before) throw AppError.notFound('webhook', id);
       checkIfMatch(ifMatch, before.version);
@@ -228,6 +234,7 @@ export class WebhooksService {
   /** Sends a delivery again (a dead letter, or a delivered one the receiver lost), from attempt 1. */
   replay(actor: string, tenantId: string, subscriptionId: string, deliveryId: string): Promise<DeliveryView> {
     return this.database.tenant(tenantId, async (tx) => {
+      await lockRow(tx, 'webhook_delivery', deliveryId);
       const before = await tx.webhookDelivery.findFirst({
         where: { id: deliveryId, subscriptionId, tenantId },
       });
