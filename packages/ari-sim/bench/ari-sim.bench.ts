@@ -2,65 +2,199 @@
  * Load benchmark: CALLS concurrent calls through the simulator over real HTTP and one events WebSocket:
  * inbound call -> StasisStart -> answer -> originate agent (answers at once) -> StasisStart -> bridge both;
  * once every call is up (all CALLS live at the same time), tear everything down (hang up both legs, destroy bridge).
+ * IN_FLIGHT calls are being set up (or torn down) at any moment, each by a chain of HTTP requests.
  *
- * The simulator runs in a child process (its own core), the load generator in this one, so the measured event
- * latency is the simulator's, not the queueing of the load generator's own event loop. Emission times are taken
- * in the child by a bus listener (performance.timeOrigin + now(), comparable across processes) and sent back over
- * IPC after the run; events themselves are not altered.
+ * Three event loops, so that each measures only what it should:
+ * - the simulator: a child process, one Node.js process with one event-loop thread (it is single-threaded: the
+ *   figures are those of one core; its CPU time over the run is reported as simCpuPct of one core);
+ * - the load generator (this process's main thread): the HTTP requests;
+ * - the event receiver (a worker thread of this process): owns the events WebSocket and stamps each event the
+ *   moment it is read. Stamping in the load generator's loop instead (the method before, `--receiver=main`) adds
+ *   the load generator's own queueing (64 HTTP answers handled before the socket is read) and its GC pauses to
+ *   every event: that is the client's latency, not the simulator's.
  *
- * Reports set-ups per second (a set-up = inbound call placed to both legs bridged), calls per second end to end,
- * event latency (emit in the simulator -> received by the client, p50/p99) and the simulator's peak RSS.
- * Prints one JSON line last. Run: npx tsx bench/ari-sim.bench.ts [calls] [inFlight]
+ * Latency: the simulator stamps each event when its bus hands it to the socket (performance.timeOrigin + now(),
+ * comparable across processes), in delivery order; the receiver stamps each frame it reads, in the same order
+ * (one TCP connection keeps order). Event n of one side is event n of the other; their types are compared and any
+ * mismatch fails the run. Every event of the measured run counts. Nothing is serialised or retained per event in
+ * the simulator beyond a timestamp and a type reference (the method before kept each event's JSON text, which cost
+ * the simulator ~10% CPU and ~65 MB of heap, and inflated rssMb).
+ *
+ * Prints one JSON line last. Run: npx tsx bench/ari-sim.bench.ts [calls=2000] [inFlight=64] [--receiver=main]
  */
 import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { startAriSim } from '../src/http/ari-sim.server';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const CALLS = Number(args[0] ?? 2000);
 const IN_FLIGHT = Number(args[1] ?? 64);
+const RECEIVER_IN_MAIN = process.argv.includes('--receiver=main');
+const APP = 'callcenter';
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
 
 type ToChild = { cmd: 'mark' } | { cmd: 'report' };
 type FromChild =
   | { kind: 'ready'; port: number }
-  | { kind: 'report'; emitted: [string, number][]; rssPeak: number; channels: number };
+  | { kind: 'marked' }
+  | {
+      kind: 'report';
+      emittedAt: number[];
+      emittedTypes: string[];
+      rssPeak: number;
+      channels: number;
+      cpuMs: number;
+      wallMs: number;
+      gcMs: number;
+      gcMaxMs: number;
+    };
+type ToReceiver = { cmd: 'mark' } | { cmd: 'report' };
+type FromReceiver =
+  | { kind: 'open' }
+  | { kind: 'marked' }
+  | { kind: 'agentStarted'; caller: string }
+  | { kind: 'report'; receivedAt: number[]; receivedTypes: string[] };
 
-/** The simulator side: records when each event left the bus and reports on request. */
+interface ReceiverData {
+  role: 'receiver';
+  entry: string;
+  port: number;
+}
+
+/** The simulator side: stamps each event as the bus delivers it and reports on request. */
 async function runServer(): Promise<void> {
   const sim = await startAriSim({ port: 0, timeScale: 1000 });
-  let emitted = new Map<string, number>();
+  let emittedAt: number[] = [];
+  let emittedTypes: string[] = [];
   let rssPeak = 0;
-  sim.world.bus.onDelivered((_app, event) => emitted.set(JSON.stringify(event), wallNow()));
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
+  let gcMs = 0;
+  let gcMaxMs = 0;
+  sim.world.bus.onDelivered((app, event) => {
+    if (app !== APP) return;
+    emittedAt.push(wallNow());
+    emittedTypes.push(String(event['type']));
+  });
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcMs += entry.duration;
+      gcMaxMs = Math.max(gcMaxMs, entry.duration);
+    }
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  let cpuAtMark = process.cpuUsage();
+  let wallAtMark = performance.now();
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 50);
   process.on('message', (msg: ToChild) => {
     if (msg.cmd === 'mark') {
-      emitted = new Map();
-      rssPeak = process.memoryUsage().rss;
+      emittedAt = [];
+      emittedTypes = [];
+      gcMs = 0;
+      gcMaxMs = 0;
+      rssPeak = process.memoryUsage.rss();
+      cpuAtMark = process.cpuUsage();
+      wallAtMark = performance.now();
+      process.send?.({ kind: 'marked' } satisfies FromChild);
       return;
     }
-    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    const cpu = process.cpuUsage(cpuAtMark);
+    rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
     const reply: FromChild = {
       kind: 'report',
-      emitted: [...emitted],
+      emittedAt,
+      emittedTypes,
       rssPeak,
       channels: sim.world.channelCount(),
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      wallMs: performance.now() - wallAtMark,
+      gcMs,
+      gcMaxMs,
     };
     process.send?.(reply, () => {
       clearInterval(sampler);
+      gc.disconnect();
       sim.stop().then(
         () => process.exit(0),
         () => process.exit(1),
       );
     });
   });
+  // Never outlive the load generator (it may have failed or been killed).
+  process.once('disconnect', () => process.exit(0));
   process.send?.({ kind: 'ready', port: sim.port } satisfies FromChild);
 }
 
-function percentile(sorted: number[], p: number): number {
+/**
+ * Owns the events WebSocket: stamps every frame as it is read, tells `notify` about agent StasisStarts (the load
+ * generator waits for them) and hands over the stamps on request.
+ */
+function openReceiver(
+  port: number,
+  notify: (m: FromReceiver) => void,
+): { control: (m: ToReceiver) => void; opened: Promise<void> } {
+  let receivedAt: number[] = [];
+  let receivedTypes: string[] = [];
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ari/events?app=${APP}&api_key=asterisk:asterisk`);
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  ws.on('message', (data: Buffer) => {
+    receivedAt.push(wallNow());
+    const event = JSON.parse(data.toString('utf8')) as { type: string; args?: string[] };
+    receivedTypes.push(event.type);
+    if (event.type === 'StasisStart' && event.args?.[0] === 'agent')
+      notify({ kind: 'agentStarted', caller: event.args[1] ?? '' });
+  });
+  const control = (m: ToReceiver): void => {
+    if (m.cmd === 'mark') {
+      receivedAt = [];
+      receivedTypes = [];
+      notify({ kind: 'marked' });
+      return;
+    }
+    // The socket stays open: closing it would let the worker's loop end before the report is delivered.
+    notify({ kind: 'report', receivedAt, receivedTypes });
+  };
+  return { control, opened };
+}
+
+function runReceiverThread(data: ReceiverData): void {
+  const port = parentPort;
+  if (!port) throw new Error('the receiver runs in a worker thread');
+  const receiver = openReceiver(data.port, (m) => port.postMessage(m));
+  port.on('message', (m: ToReceiver) => receiver.control(m));
+  receiver.opened.then(
+    () => port.postMessage({ kind: 'open' } satisfies FromReceiver),
+    (err: unknown) => {
+      throw err;
+    },
+  );
+}
+
+/** A message queue over an event source, so the driver can `await next()` in order. */
+function inbox<T>(): { push: (m: T) => void; next: () => Promise<T> } {
+  const messages: T[] = [];
+  const waiters: ((m: T) => void)[] = [];
+  return {
+    push: (m) => {
+      const w = waiters.shift();
+      if (w) w(m);
+      else messages.push(m);
+    },
+    next: () =>
+      new Promise((resolve) => {
+        const m = messages.shift();
+        if (m) resolve(m);
+        else waiters.push(resolve);
+      }),
+  };
+}
+
+function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return 0;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return sorted[Math.max(0, index)] ?? 0;
@@ -68,27 +202,67 @@ function percentile(sorted: number[], p: number): number {
 
 async function runClient(): Promise<void> {
   const child = fork(__filename, ['--server'], { execArgv: process.execArgv });
-  const messages: FromChild[] = [];
-  const waiters: ((m: FromChild) => void)[] = [];
-  child.on('message', (m: FromChild) => {
-    const w = waiters.shift();
-    if (w) w(m);
-    else messages.push(m);
-  });
-  const nextMessage = (): Promise<FromChild> =>
-    new Promise((resolve) => {
-      const m = messages.shift();
-      if (m) resolve(m);
-      else waiters.push(resolve);
-    });
-  const ready = await nextMessage();
+  const childExited = new Promise((resolve) => child.once('exit', resolve));
+  const fromChild = inbox<FromChild>();
+  child.on('message', (m: FromChild) => fromChild.push(m));
+  const ready = await fromChild.next();
   if (ready.kind !== 'ready') throw new Error('simulator did not start');
   const port = ready.port;
 
+  const waiting = new Map<string, () => void>();
+  const fromReceiver = inbox<FromReceiver>();
+  const onReceiver = (m: FromReceiver): void => {
+    if (m.kind !== 'agentStarted') {
+      fromReceiver.push(m);
+      return;
+    }
+    progress++;
+    waiting.get(m.caller)?.();
+    waiting.delete(m.caller);
+  };
+  let toReceiver: (m: ToReceiver) => void;
+  let worker: Worker | undefined;
+  if (RECEIVER_IN_MAIN) {
+    const receiver = openReceiver(port, onReceiver);
+    toReceiver = receiver.control;
+    await receiver.opened;
+  } else {
+    // tsx's loader is not inherited by worker threads: register it in the worker, then run this file there.
+    const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(require('node:worker_threads').workerData.entry);`;
+    const data: ReceiverData = { role: 'receiver', entry: __filename, port };
+    const thread = new Worker(boot, { eval: true, workerData: data });
+    worker = thread;
+    thread.on('message', onReceiver);
+    thread.on('error', (err) => {
+      throw err;
+    });
+    toReceiver = (m) => thread.postMessage(m);
+    const open = await fromReceiver.next();
+    if (open.kind !== 'open') throw new Error('receiver did not connect');
+  }
+
   const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
   const auth = 'Basic ' + Buffer.from('asterisk:asterisk').toString('base64');
+  // Bounded: a run that stops making progress (a lost event, an unanswered request) fails with what it waits for.
+  const pending = new Set<string>();
+  let progress = 0;
+  let lastProgress = -1;
+  const watchdog = setInterval(() => {
+    if (progress !== lastProgress) {
+      lastProgress = progress;
+      return;
+    }
+    process.stderr.write(
+      `no progress for 20 s: requests pending ${JSON.stringify([...pending].slice(0, 5))} (${pending.size}), ` +
+        `agent StasisStart awaited for ${JSON.stringify([...waiting.keys()].slice(0, 5))} (${waiting.size})\n`,
+    );
+    child.kill();
+    process.exit(1);
+  }, 20_000);
   const call = (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> =>
     new Promise((resolve, reject) => {
+      const label = `${method} ${path}`;
+      pending.add(label);
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = request(
         {
@@ -108,6 +282,8 @@ async function runClient(): Promise<void> {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
+            pending.delete(label);
+            progress++;
             const text = Buffer.concat(chunks).toString('utf8');
             if ((res.statusCode ?? 500) >= 300)
               reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
@@ -118,24 +294,6 @@ async function runClient(): Promise<void> {
       req.on('error', reject);
       req.end(payload);
     });
-
-  const received: [string, number][] = [];
-  const waiting = new Map<string, () => void>();
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ari/events?app=callcenter&api_key=asterisk:asterisk`);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  ws.on('message', (data: Buffer) => {
-    const text = data.toString('utf8');
-    received.push([text, wallNow()]);
-    const event = JSON.parse(text) as { type: string; args?: string[] };
-    if (event.type === 'StasisStart' && event.args?.[0] === 'agent') {
-      const key = event.args[1] ?? '';
-      waiting.get(key)?.();
-      waiting.delete(key);
-    }
-  });
 
   await call('PUT', '/sim/v1/endpoints/PJSIP/agent-*', { answerAfterMs: 0 });
   const live: { caller: string; agent: string; bridge: string }[] = [];
@@ -149,7 +307,7 @@ async function runClient(): Promise<void> {
     const agentStarted = new Promise<void>((resolve) => waiting.set(caller, resolve));
     const agentLeg = await call(
       'POST',
-      `/ari/channels?endpoint=PJSIP/agent-${n}&app=callcenter&appArgs=agent,${caller}`,
+      `/ari/channels?endpoint=PJSIP/agent-${n}&app=${APP}&appArgs=agent,${caller}`,
     );
     await agentStarted;
     const bridge = await call('POST', '/ari/bridges?type=mixing');
@@ -176,10 +334,12 @@ async function runClient(): Promise<void> {
   await runPool(Math.min(200, CALLS), setUp);
   await runPool(live.length, (i) => tearDown(live[i]!));
   live.length = 0;
+  // Quiet now: no event is in flight when both sides start counting.
   await new Promise((resolve) => setTimeout(resolve, 100));
-  received.length = 0;
+  toReceiver({ cmd: 'mark' });
+  if ((await fromReceiver.next()).kind !== 'marked') throw new Error('receiver did not mark');
   child.send({ cmd: 'mark' } satisfies ToChild);
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  if ((await fromChild.next()).kind !== 'marked') throw new Error('simulator did not mark');
 
   const t0 = performance.now();
   await runPool(CALLS, setUp);
@@ -191,38 +351,59 @@ async function runClient(): Promise<void> {
   const totalSeconds = (performance.now() - t0) / 1000;
   await new Promise((resolve) => setTimeout(resolve, 100));
 
+  toReceiver({ cmd: 'report' });
+  const received = await fromReceiver.next();
+  if (received.kind !== 'report') throw new Error('no report from the receiver');
   child.send({ cmd: 'report' } satisfies ToChild);
-  const report = await nextMessage();
+  const report = await fromChild.next();
   if (report.kind !== 'report') throw new Error('no report from the simulator');
-  const emitted = new Map(report.emitted);
-  const latencies: number[] = [];
-  for (const [text, at] of received) {
-    const sent = emitted.get(text);
-    if (sent !== undefined) latencies.push(at - sent);
+  const count = report.emittedAt.length;
+  if (received.receivedAt.length !== count)
+    throw new Error(`simulator sent ${count} events, receiver read ${received.receivedAt.length}`);
+  const latencies = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    if (received.receivedTypes[i] !== report.emittedTypes[i])
+      throw new Error(`event ${i}: sent ${report.emittedTypes[i]}, read ${received.receivedTypes[i]}`);
+    latencies[i] = received.receivedAt[i]! - report.emittedAt[i]!;
   }
-  latencies.sort((a, b) => a - b);
-  ws.close();
+  latencies.sort();
+  clearInterval(watchdog);
   agent.destroy();
-  await new Promise((resolve) => child.once('exit', resolve));
+  await worker?.terminate();
+  await childExited;
 
   const result = {
     bench: 'ari-sim',
     calls: CALLS,
     inFlight: IN_FLIGHT,
+    receiver: RECEIVER_IN_MAIN ? 'load-generator-thread' : 'own-thread',
+    simulator: 'one Node.js process, one event-loop thread (one core)',
     callsUpAtOnce: upAtOnce,
     setupsPerSec: Math.round(CALLS / setupSeconds),
     teardownsPerSec: Math.round(CALLS / teardownSeconds),
     callsPerSec: Math.round(CALLS / totalSeconds),
-    events: latencies.length,
+    events: count,
     eventP50Ms: Number(percentile(latencies, 50).toFixed(3)),
     eventP99Ms: Number(percentile(latencies, 99).toFixed(3)),
+    eventMaxMs: Number(percentile(latencies, 100).toFixed(3)),
+    simCpuMs: Math.round(report.cpuMs),
+    simCpuPct: Math.round((100 * report.cpuMs) / report.wallMs),
+    simGcMs: Math.round(report.gcMs),
+    simGcMaxMs: Number(report.gcMaxMs.toFixed(2)),
     rssMb: Math.round(report.rssPeak / 1024 / 1024),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-const entry = process.argv.includes('--server') ? runServer : runClient;
+const entry = (): Promise<void> => {
+  if (!isMainThread) {
+    runReceiverThread(workerData as ReceiverData);
+    return Promise.resolve();
+  }
+  return process.argv.includes('--server') ? runServer() : runClient();
+};
 entry().catch((err: unknown) => {
   process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exitCode = 1;
+  // Exit now: the simulator child (which exits when its IPC channel closes) and the receiver would keep us alive.
+  process.exit(1);
 });

@@ -147,10 +147,33 @@ export class EventBus {
     if (recipients.length === 0) return;
     const { type, ...rest } = body;
     const timestamp = this.now();
+    // Hot path (every event of every call): the body is serialised once per event, not copied into a new object
+    // and serialised once per recipient. The text is exactly JSON.stringify of
+    // { type, timestamp, ...rest, asterisk_id, application }, same keys in the same order.
+    const head = ENVELOPE_KEYS.some((key) => key in rest)
+      ? undefined
+      : eventHead(type, timestamp, rest) + `,"asterisk_id":${JSON.stringify(this.asteriskId)}`;
     for (const app of recipients) {
-      const event = { type, timestamp, ...rest, asterisk_id: this.asteriskId, application: app.name };
-      if (app.sink) app.sink.send(JSON.stringify(event));
-      for (const listener of this.listeners) listener(app.name, event);
+      const event =
+        head === undefined || this.listeners.size > 0
+          ? { type, timestamp, ...rest, asterisk_id: this.asteriskId, application: app.name }
+          : undefined;
+      if (app.sink) {
+        app.sink.send(
+          head === undefined ? JSON.stringify(event) : `${head},"application":${JSON.stringify(app.name)}}`,
+        );
+      }
+      if (event) for (const listener of this.listeners) listener(app.name, event);
     }
   }
+}
+
+/** Fields the envelope sets; a body carrying one would need the object spread's override rules. */
+const ENVELOPE_KEYS = ['timestamp', 'asterisk_id', 'application'] as const;
+
+/** `{"type":...,"timestamp":...` followed by the body's fields, without the closing brace. */
+function eventHead(type: string, timestamp: string, rest: Record<string, unknown>): string {
+  const head = `{"type":${JSON.stringify(type)},"timestamp":${JSON.stringify(timestamp)}`;
+  const body = JSON.stringify(rest);
+  return body === '{}' ? head : `${head},${body.slice(1, -1)}`;
 }

@@ -109,6 +109,8 @@ export async function startAriSim(options: AriSimOptions = {}): Promise<AriSim> 
   const flushEvents = (): void => {
     for (const uncork of [...corkedSockets]) uncork();
   };
+  // Events a world timer produced go out before the next timer of the same batch runs.
+  if (clock instanceof ScaledClock) clock.onTimerRan(flushEvents);
   const reply = (res: ServerResponse, result: AriResult): void => {
     flushEvents();
     send(res, result);
@@ -159,7 +161,8 @@ export async function startAriSim(options: AriSimOptions = {}): Promise<AriSim> 
   });
   server.keepAliveTimeout = 60_000;
 
-  const wss = new WebSocketServer({ noServer: true });
+  // Asterisk does not compress ARI events; compressing would also cost CPU and latency on every event.
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/ari/events') {
