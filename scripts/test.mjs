@@ -29,7 +29,13 @@ try {
     '--json',
     `--outputFile=${RESULTS}`,
   ];
-  const status = turbo(root, args, { ...env, CI: process.env.CI ?? '' });
+  // NATS_URL only when the caller chose one: otherwise each test run gets a private nats-server from
+  // the test kit, so streams that a demo left on the shared server cannot overlap the tests' streams.
+  const testEnv = {
+    DATABASE_URL: env.DATABASE_URL,
+    ...(process.env.NATS_URL ? { NATS_URL: process.env.NATS_URL } : {}),
+  };
+  const status = turbo(root, args, { ...testEnv, CI: process.env.CI ?? '' });
 
   let passed = 0;
   let failed = 0;

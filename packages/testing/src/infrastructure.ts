@@ -1,15 +1,19 @@
+import { existsSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
+import { NATS_SERVER_BIN, PrivateNatsServer } from './private-nats-server';
 
 /**
  * Where the tests' Postgres and NATS come from. In order: the URLs in DATABASE_URL / NATS_URL; else
- * containers started with Testcontainers when a Docker engine answers; else the services on
+ * containers started with Testcontainers when a Docker engine answers; else, for NATS, a private
+ * nats-server of this test run when the binary is installed (so streams a demo left on the shared
+ * server, whose subjects would overlap the tests' streams, cannot interfere); else the services on
  * 127.0.0.1 at the standard ports (our development machines run them). Fails with a clear message
  * when none works.
  */
 export interface Infrastructure {
   databaseUrl: string;
   natsUrl: string;
-  source: { postgres: 'env' | 'container' | 'local'; nats: 'env' | 'container' | 'local' };
+  source: { postgres: 'env' | 'container' | 'local'; nats: 'env' | 'container' | 'private' | 'local' };
   stop(): Promise<void>;
 }
 
@@ -48,6 +52,12 @@ export async function resolveInfrastructure(env: NodeJS.ProcessEnv = process.env
   if (!databaseUrl) {
     databaseUrl = LOCAL_POSTGRES;
     source.postgres = 'local';
+  }
+  if (!natsUrl && env.CC_TEST_SHARED_NATS !== '1' && existsSync(NATS_SERVER_BIN)) {
+    const nats = await PrivateNatsServer.start();
+    natsUrl = nats.url;
+    source.nats = 'private';
+    stops.push(() => nats.dispose());
   }
   if (!natsUrl) {
     natsUrl = LOCAL_NATS;

@@ -24,9 +24,24 @@ describe('resolveInfrastructure', () => {
   });
 
   it('falls back to the local services when no Docker engine is wanted or found', async () => {
-    const infra = await resolveInfrastructure({ CC_TEST_NO_CONTAINERS: '1' });
+    const infra = await resolveInfrastructure({ CC_TEST_NO_CONTAINERS: '1', CC_TEST_SHARED_NATS: '1' });
     expect(infra.databaseUrl).toBe('postgresql://postgres@127.0.0.1:5432/postgres');
     expect(infra.source).toEqual({ postgres: 'local', nats: 'local' });
+  });
+
+  it('starts a private nats-server for the test run when it can, and stops it afterwards', async () => {
+    const infra = await resolveInfrastructure({ CC_TEST_NO_CONTAINERS: '1' });
+    expect(infra.source.nats).toBe('private');
+    expect(infra.natsUrl).not.toBe('nats://127.0.0.1:4222');
+    const port = Number(new URL(infra.natsUrl).port);
+    await infra.stop();
+    const { connect } = await import('node:net');
+    const stillUp = await new Promise<boolean>((resolve) => {
+      const socket = connect({ port, host: '127.0.0.1' });
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    expect(stillUp).toBe(false);
   });
 
   it('fails with a message that says what to do when a service is unreachable', async () => {

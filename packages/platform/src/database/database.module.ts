@@ -1,4 +1,11 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Pool } from 'pg';
 import { APP_CONFIG } from '../config/config.module';
 import type { BaseConfig } from '../config/config';
@@ -41,6 +48,7 @@ export class DatabaseModule {
               role: config.DATABASE_ROLE || undefined,
               max: options.maxConnections ?? 10,
               applicationName: config.SERVICE_NAME,
+              onIdleError: (error) => new Logger('Postgres').warn(`idle connection lost: ${error.message}`),
             }),
         },
         {

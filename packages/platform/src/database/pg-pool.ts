@@ -12,6 +12,8 @@ export interface PgPoolOptions {
   role?: string;
   max?: number;
   applicationName?: string;
+  /** Told when an idle connection dies (the pool replaces it); default: ignored. */
+  onIdleError?: (error: Error) => void;
 }
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
@@ -31,7 +33,12 @@ export function createPgPool(options: PgPoolOptions): Pool {
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   };
-  return new Pool(config);
+  const pool = new Pool(config);
+  // An idle client whose server connection dies (Postgres restart, failover, a terminated backend)
+  // emits 'error' on the pool; without a listener Node treats it as unhandled and kills the process.
+  // The pool discards that client by itself; the next query opens a new connection.
+  pool.on('error', options.onIdleError ?? (() => undefined));
+  return pool;
 }
 
 export function quoteIdent(name: string): string {

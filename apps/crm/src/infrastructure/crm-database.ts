@@ -1,0 +1,89 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { AppError, ErrorKind, PG_POOL, TenantContext, TenantDb } from '@cc/platform';
+import type { Pool, PoolClient } from 'pg';
+import { CRM_SCHEMA } from '../config/crm.config';
+import { type Prisma, PrismaClient } from '../generated/prisma/client';
+
+export type CrmTx = Prisma.TransactionClient;
+
+const BULK_TRANSACTION_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * crm's Prisma client over the platform's pool (role cc_app, schema crm) and the TenantDb that
+ * scopes every transaction to the current tenant for row-level security.
+ */
+@Injectable()
+export class CrmDatabase implements OnModuleDestroy {
+  readonly prisma: PrismaClient;
+  readonly db: TenantDb<CrmTx>;
+  /** For bulk work (CSV import): one transaction may run for minutes. */
+  private readonly bulkDb: TenantDb<CrmTx>;
+
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {
+    this.prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema: CRM_SCHEMA }) });
+    this.db = new TenantDb<CrmTx>(this.prisma);
+    this.bulkDb = new TenantDb<CrmTx>({
+      $transaction: <R>(fn: (tx: CrmTx) => Promise<R>) =>
+        this.prisma.$transaction(fn, { timeout: BULK_TRANSACTION_TIMEOUT_MS, maxWait: 10_000 }),
+    });
+  }
+
+  /** Runs `fn` in one transaction of the current tenant (TenantContext). */
+  tenant<R>(fn: (tx: CrmTx, tenantId: string) => Promise<R>): Promise<R> {
+    return this.db.tenant(fn).catch(translateUniqueViolation);
+  }
+
+  /** The same for long bulk work (Prisma's default interactive transaction timeout is 5 s). */
+  tenantBulk<R>(fn: (tx: CrmTx, tenantId: string) => Promise<R>): Promise<R> {
+    return this.bulkDb.tenant(fn).catch(translateUniqueViolation);
+  }
+
+  /**
+   * A read-only transaction of the current tenant straight on the pg pool, for the hot read paths
+   * (screen pop, do-not-call checks) where Prisma's per-statement overhead is most of the latency.
+   * The same role and the same `app.tenant_id` setting as `tenant()`, so row-level security applies.
+   */
+  async tenantRead<R>(fn: (client: PoolClient, tenantId: string) => Promise<R>): Promise<R> {
+    const tenantId = TenantContext.require();
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+      const result = await fn(client, tenantId);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Operator-wide work (the operator's DNC list). */
+  operator<R>(fn: (tx: CrmTx) => Promise<R>): Promise<R> {
+    return this.db.operator(fn);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.prisma.$disconnect();
+  }
+}
+
+/**
+ * Services check uniqueness (phone, external reference) before writing and name the field; a
+ * concurrent writer can still win between the check and the insert. That race ends here as a 409,
+ * not as a 500.
+ */
+function translateUniqueViolation(error: unknown): never {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : '';
+  if (code === 'P2002' || code === '23505' || /unique constraint/i.test(message)) {
+    throw new AppError(ErrorKind.AlreadyExists, 'a value that must be unique was taken meanwhile; retry', {
+      code: 'crm.unique_violation',
+      cause: error,
+    });
+  }
+  throw error;
+}
