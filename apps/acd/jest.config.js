@@ -1,6 +1,11 @@
+/** @type {import('jest').Config} */
 module.exports = {
   ...require('../../jest.preset.js'),
   roots: ['<rootDir>/src', '<rootDir>/test'].filter((r) =>
     require('fs').existsSync(r.replace('<rootDir>', __dirname)),
   ),
+  testMatch: ['**/*.spec.ts', '**/*.integration-spec.ts'],
+  globalSetup: require.resolve('@cc/testing/dist/jest-global-setup.js'),
+  globalTeardown: require.resolve('@cc/testing/dist/jest-global-teardown.js'),
+  testTimeout: 60000,
 };

@@ -51,6 +51,8 @@ export interface AssignmentMessage {
   readonly fencingToken: number;
   readonly ringTimeoutMs: number;
   readonly reservedAt: number;
+  /** From the call's arrival to this reservation. */
+  readonly waitMs: number;
   readonly caller?: { e164: string } | undefined;
 }
 
@@ -91,6 +93,8 @@ export interface AgentStatusView {
   readonly reason: string | undefined;
   readonly since: number;
   readonly callId: string | undefined;
+  /** The tenant of `callId`. */
+  readonly tenantId: string | undefined;
   readonly version: number;
 }
 
@@ -163,6 +167,9 @@ export class RouterCore {
   private readonly writer: KeyedWriter;
   private readonly calls = new Map<string, CallRuntime>();
   private readonly agents = new Map<string, AgentRuntime>();
+  /** Tombstones of calls that left acd: call key -> when (oldest first, mostly). */
+  private readonly ended = new Map<string, number>();
+  private readonly endedRetentionMs: number;
   private restoring = false;
   private stopped = false;
 
@@ -175,8 +182,11 @@ export class RouterCore {
       onFailure: (error: Error) => void;
       mayWrite?: () => boolean;
       defaultRingTimeoutMs?: number;
+      /** How long a call's tombstone recognises a retried enqueue after the call ended (default 60 s). */
+      endedRetentionMs?: number;
     },
   ) {
+    this.endedRetentionMs = options.endedRetentionMs ?? 60_000;
     this.engine = new RoutingEngine({
       clock,
       ...(options.defaultRingTimeoutMs !== undefined
@@ -221,7 +231,9 @@ export class RouterCore {
     const callsByKey = new Map<string, { record: CallRecord; revision: number }>();
     for (const e of callEntries) {
       this.writer.know(e.key, e.revision);
-      callsByKey.set(e.key, { record: e.value as CallRecord, revision: e.revision });
+      const record = e.value as CallRecord;
+      if (record.state === 'ended') this.ended.set(e.key, record.endedAt ?? this.clock.now());
+      else callsByKey.set(e.key, { record, revision: e.revision });
     }
     this.restoring = true;
     const toMakeAvailable: AgentRuntime[] = [];
@@ -309,7 +321,26 @@ export class RouterCore {
             break;
         }
       }
-      const waiting = [...callsByKey].filter(([key]) => !restoredCalls.has(key));
+      // A connected call whose agent has moved past it (wrap-up or later: only endCall moves an agent
+      // off on_call) has ended; the previous router died before deleting it. It must not wait again.
+      // An agent still reserved/ringing for it means the answer was half written: the call waits.
+      const agentRecords = new Map(
+        agentEntries.map((e) => [(e.value as AgentRecord).agentId, e.value as AgentRecord]),
+      );
+      const ended = new Set<string>();
+      for (const [key, { record }] of callsByKey) {
+        if (record.state !== 'connected' || restoredCalls.has(key) || record.agentId === undefined) continue;
+        const agent = agentRecords.get(record.agentId);
+        const stillOffered =
+          agent !== undefined &&
+          (agent.state === 'reserved' || agent.state === 'ringing') &&
+          agent.callId === record.callId &&
+          agent.token === record.token;
+        if (agent === undefined || stillOffered) continue;
+        ended.add(key);
+        void this.writeTombstone(key, record, this.clock.now()).catch(() => undefined);
+      }
+      const waiting = [...callsByKey].filter(([key]) => !restoredCalls.has(key) && !ended.has(key));
       waiting.sort((a, b) => a[1].record.enqueuedAt - b[1].record.enqueuedAt);
       for (const [key, { record }] of waiting) {
         if (!this.configuration.queue(record.tenantId, record.queueId)) continue;
@@ -444,6 +475,11 @@ export class RouterCore {
     const key = callKey(tenantId, request.callId);
     const queue = this.configuration.queue(tenantId, request.queueId);
     if (!queue) throw AppError.notFound('queue', request.queueId);
+    if (this.ended.has(key)) {
+      // A retry of a call that already left acd: it must not be routed a second time.
+      await this.settled([key]);
+      return { position: 0, expectedWaitSeconds: 0, alreadyQueued: true };
+    }
     const existing = this.calls.get(key);
     if (existing) {
       await this.settled([key]);
@@ -492,7 +528,8 @@ export class RouterCore {
     this.ensureActive();
     const key = callKey(tenantId, callId);
     const rt = this.calls.get(key);
-    if (!rt) return { wasQueued: false, revokedAssignmentId: '' };
+    // A connected call is not queued any more: its end comes through StartWrapUp.
+    if (!rt || rt.record.state === 'connected') return { wasQueued: false, revokedAssignmentId: '' };
     const offered =
       rt.record.state === 'offered' && rt.record.agentId !== undefined && rt.record.token !== undefined;
     const revoked = offered ? assignmentId(rt.record.agentId as string, rt.record.token as number) : '';
@@ -507,7 +544,11 @@ export class RouterCore {
   async acknowledge(tenantId: string, ref: AssignmentRef): Promise<AgentStatusView> {
     this.ensureActive();
     const rt = this.offered(tenantId, ref, 'acknowledge');
-    if (rt.record.state === 'connected') return this.agentStatus(ref.agentId); // a retried acknowledgement
+    if (rt.record.state === 'connected') {
+      // A retried acknowledgement: answer once the first one's writes landed (they may still fail).
+      await this.settled([rt.key, agentKey(ref.agentId)]);
+      return this.agentStatus(ref.agentId);
+    }
     this.run(() => this.engine.offerResult(engineCallId(tenantId, ref.callId), 'answered'));
     await this.settled([rt.key, agentKey(ref.agentId)]);
     return this.agentStatus(ref.agentId);
@@ -634,6 +675,7 @@ export class RouterCore {
       reason: rt.record.reason,
       since: rt.record.since,
       callId: rt.record.callId,
+      tenantId: rt.record.tenantId,
       version: this.writer.revision(rt.key) ?? 0,
     };
   }
@@ -677,14 +719,21 @@ export class RouterCore {
     this.statistics.apply(events);
     if (this.restoring) return;
     const facts: RouterFact[] = [];
+    const writes: Promise<unknown>[] = [];
     for (const event of events) {
-      this.persist(event);
+      writes.push(this.persist(event));
       facts.push(event);
     }
-    if (facts.length > 0) this.sink.facts(facts);
+    // Facts tell what is durable: after their writes landed, never when one failed.
+    if (facts.length > 0)
+      void Promise.all(writes).then(
+        () => this.sink.facts(facts),
+        () => undefined,
+      );
   }
 
-  private persist(event: RoutingEvent): void {
+  /** Queues the writes of one fact; resolves when they landed (rejects when one failed). */
+  private persist(event: RoutingEvent): Promise<unknown> {
     switch (event.type) {
       case 'agent.state_changed': {
         const rt = this.agentRuntime(event.agentId);
@@ -713,14 +762,12 @@ export class RouterCore {
             },
           });
           rt.reservation.catch(() => undefined);
-        } else {
-          void this.writer.write(rt.key, () => ({ ...snapshot, token: r.token })).catch(() => undefined);
+          return rt.reservation;
         }
-        return;
+        return this.writer.write(rt.key, () => ({ ...snapshot, token: r.token }));
       }
       case 'call.enqueued':
-        void this.writeCall(this.callRuntime(event.tenantId, event.callId)).catch(() => undefined);
-        return;
+        return this.writeCall(this.callRuntime(event.tenantId, event.callId));
       case 'call.assigned': {
         const rt = this.callRuntime(event.tenantId, event.callId);
         const agent = this.agentRuntime(event.agentId);
@@ -730,7 +777,7 @@ export class RouterCore {
         rt.record.token = undefined;
         const reservation = agent.reservation;
         const snapshot = { ...rt.record };
-        void this.writer
+        return this.writer
           .write(rt.key, () => ({ ...snapshot, token: agent.record.token }), {
             after: reservation,
             written: () => {
@@ -739,40 +786,58 @@ export class RouterCore {
           })
           .then(() => {
             if (this.calls.get(rt.key) === rt && rt.record.agentId === event.agentId) this.resendOffer(rt);
-          })
-          .catch(() => undefined);
-        return;
+          });
       }
       case 'call.answered': {
         const rt = this.callRuntime(event.tenantId, event.callId);
         rt.record.state = 'connected';
-        void this.writeCall(rt).catch(() => undefined);
-        return;
+        return this.writeCall(rt);
       }
       case 'call.requeued': {
         const rt = this.callRuntime(event.tenantId, event.callId);
         this.revokeIfOffered(rt, event.reason === 'ring_timeout' || event.reason === 'agent_logged_out');
         rt.record.state = 'waiting';
         rt.record.agentId = rt.record.token = rt.record.offeredAt = undefined;
-        void this.writeCall(rt).catch(() => undefined);
-        return;
+        return this.writeCall(rt);
       }
       case 'call.overflowed': {
         const rt = this.callRuntime(event.tenantId, event.callId);
-        if (event.toQueueId !== undefined) {
-          rt.record.queueId = localId(event.toQueueId);
-          void this.writeCall(rt).catch(() => undefined);
-        }
-        return;
+        if (event.toQueueId === undefined) return Promise.resolve();
+        rt.record.queueId = localId(event.toQueueId);
+        return this.writeCall(rt);
       }
       case 'call.dequeued':
       case 'call.ended': {
         const rt = this.callRuntime(event.tenantId, event.callId);
         if (event.type === 'call.dequeued') this.revokeIfOffered(rt, true);
         this.calls.delete(rt.key);
-        void this.writer.write(rt.key, null).catch(() => undefined);
-        return;
+        return this.writeTombstone(rt.key, rt.record, event.at);
       }
+    }
+  }
+
+  private writeTombstone(key: string, record: CallRecord, at: number): Promise<number> {
+    this.ended.delete(key);
+    this.ended.set(key, at);
+    const tombstone: CallRecord = {
+      ...record,
+      state: 'ended',
+      endedAt: at,
+      agentId: undefined,
+      token: undefined,
+      offeredAt: undefined,
+    };
+    return this.writer.write(key, () => tombstone);
+  }
+
+  /** Deletes the tombstones older than the retention (called by the host's timer). */
+  sweepEnded(): void {
+    if (this.stopped) return;
+    const horizon = this.clock.now() - this.endedRetentionMs;
+    for (const [key, at] of this.ended) {
+      if (at > horizon) break;
+      this.ended.delete(key);
+      void this.writer.write(key, null).catch(() => undefined);
     }
   }
 
@@ -812,6 +877,7 @@ export class RouterCore {
       fencingToken: token,
       ringTimeoutMs: queue?.rules.ringTimeoutMs ?? 30_000,
       reservedAt: rt.record.offeredAt ?? this.clock.now(),
+      waitMs: Math.max(0, (rt.record.offeredAt ?? this.clock.now()) - rt.record.enqueuedAt),
       caller: rt.record.caller,
     };
   }

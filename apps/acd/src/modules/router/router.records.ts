@@ -12,7 +12,12 @@ export interface CallRecord {
   readonly nodeId: string;
   readonly caller?: { e164: string } | undefined;
   readonly enqueuedAt: number;
-  state: 'waiting' | 'offered' | 'connected';
+  /**
+   * `ended`: a tombstone kept for a while after the call left acd (answered and ended, or dequeued),
+   * so that an EnqueueCall retried after the end is recognised instead of routing the call again.
+   */
+  state: 'waiting' | 'offered' | 'connected' | 'ended';
+  endedAt?: number | undefined;
   agentId?: string | undefined;
   /** The revision of the agent record that won the reservation. */
   token?: number | undefined;

@@ -494,7 +494,8 @@ export class RoutingEngine {
     if (restore.state === 'wrap_up') {
       const queue = restore.queueId !== undefined ? this.queues.get(restore.queueId) : undefined;
       agent.lastQueue = queue;
-      if (queue && queue.wrapUpMs > 0) this.schedule(since + queue.wrapUpMs, undefined, agent);
+      // Always a timer: a wrap-up of zero length (or of a queue gone) ends at the next tick.
+      this.schedule(since + (queue?.wrapUpMs ?? 0), undefined, agent);
     }
     return this.flush();
   }
