@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { domainStream, PlatformModule } from '@cc/platform';
-import type { TelephonyConfig } from './config/telephony.config';
+import { TELEPHONY_SCHEMA, type TelephonyConfig } from './config/telephony.config';
 import { TelephonyEngineHost } from './modules/calls/telephony-engine.provider';
 import { TelephonyModule } from './telephony.module';
 
@@ -16,6 +16,7 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({
           config,
+          databaseSchema: TELEPHONY_SCHEMA,
           messaging: {
             streams: [
               domainStream('telephony', {

@@ -20,6 +20,19 @@ export const TelephonyConfigSchema = BaseConfigSchema.extend({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .default('node-1'),
+  /** This process among the node's active/standby pair (defaults to host name + pid). */
+  TELEPHONY_INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,128}$/)
+    .optional(),
+  /** The node's lease in JetStream KV: how long it lasts without renewal, and how often it is renewed. */
+  TELEPHONY_LEASE_TTL_MS: z.coerce.number().int().min(500).max(60_000).default(3_000),
+  TELEPHONY_LEASE_RENEW_MS: z.coerce.number().int().min(50).max(20_000).default(750),
+  /** The trunk (PJSIP endpoint) external numbers are reached through: transfers and outbound calls. */
+  TELEPHONY_TRUNK: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('trunk'),
   ACD_GRPC_URL: z.string().min(1).default('127.0.0.1:50052'),
   CRM_GRPC_URL: z.string().min(1).default('127.0.0.1:50053'),
   CRM_SCREEN_POP_DEADLINE_MS: z.coerce.number().int().min(10).max(2000).default(150),
@@ -28,7 +41,9 @@ export const TelephonyConfigSchema = BaseConfigSchema.extend({
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{1,63}$/)
     .default('operator'),
-  /** Until the entry-point tables land: DIDs and flows from a JSON file (validated at start-up). */
+  /** Demo without admin API: DIDs and flows from a JSON file (validated at start-up) instead of Postgres. */
   TELEPHONY_ENTRY_POINTS_FILE: z.string().optional(),
+  /** How long a DID's entry point is cached when no change notice clears it first. */
+  TELEPHONY_ENTRY_POINTS_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 });
 export type TelephonyConfig = z.infer<typeof TelephonyConfigSchema>;

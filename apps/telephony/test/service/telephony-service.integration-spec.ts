@@ -1,6 +1,6 @@
 import { startAriSim, ScaledClock, type AriSim } from '@cc/ari-sim';
 import { loadConfig } from '@cc/platform';
-import { randomSuffix, uniqueTenantId } from '@cc/testing';
+import { freePort, randomSuffix, uniqueTenantId } from '@cc/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { domainStreamName } from '@cc/contracts';
@@ -11,21 +11,27 @@ import { TelephonyConfigSchema } from '../../src/config/telephony.config';
 import { AriConnection, AriConnectError } from '../../src/modules/ari/ari-connection';
 import { salesFlow } from '../fixtures/flows';
 import { NATS_URL } from '../fixtures/telephony-harness';
+import { telephonyTestDatabase } from '../fixtures/telephony-db';
+import type { TestDatabase } from '@cc/testing';
 
 describe('the telephony service', () => {
   let sim: AriSim;
   let app: NestExpressApplication;
+  let db: TestDatabase;
   const tenantId = uniqueTenantId('ttsvc');
   const operatorTenantId = uniqueTenantId('ttop');
   const prefix = `TTSVC${randomSuffix().toUpperCase()}_`;
 
   beforeAll(async () => {
+    db = await telephonyTestDatabase();
     sim = await startAriSim({ port: 0, host: '127.0.0.1', clock: new ScaledClock(10) });
     const config = loadConfig(TelephonyConfigSchema, {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       PORT: '0',
+      GRPC_PORT: String(await freePort()),
       NATS_URL,
+      DATABASE_URL: db.url,
       NATS_STREAM_PREFIX: prefix,
       ARI_URL: sim.ariUrl,
       ACD_GRPC_URL: '127.0.0.1:1',
@@ -38,6 +44,7 @@ describe('the telephony service', () => {
   afterAll(async () => {
     await app?.close();
     await sim?.stop();
+    await db?.drop();
     const nc = await connect({ servers: NATS_URL });
     await (
       await jetstreamManager(nc)

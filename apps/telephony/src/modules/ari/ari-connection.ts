@@ -90,6 +90,14 @@ export class AriConnection {
     });
   }
 
+  /** Drops the socket without a close handshake (a crashed process, as the far end sees it). */
+  abort(): void {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.socket?.terminate();
+    this.socket = undefined;
+  }
+
   private url(): string {
     const url = new URL(`${this.options.baseUrl.replace(/\/+$/, '')}/events`);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';

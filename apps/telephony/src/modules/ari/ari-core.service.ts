@@ -63,4 +63,8 @@ export class AriCore {
   stop(): Promise<void> {
     return this.connection.stop();
   }
+
+  abort(): void {
+    this.connection.abort();
+  }
 }

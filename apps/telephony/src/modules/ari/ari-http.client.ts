@@ -1,5 +1,7 @@
+import { Pool } from 'undici';
+
 /**
- * A thin typed client for the part of ARI's REST API we use, on Node's fetch. Ids of channels,
+ * A thin typed client for the part of ARI's REST API we use, on undici's request API. Ids of channels,
  * bridges and playbacks are chosen by us and sent with the request, so the events they cause (which
  * Asterisk often sends before the HTTP response) always find their owner already registered.
  */
@@ -10,9 +12,19 @@ export interface AriHttpOptions {
   password: string;
   /** Per-request timeout. */
   timeoutMs?: number;
+  /** Kept-alive connections to Asterisk (default 32). */
+  connections?: number;
 }
 
 /** An error answer from Asterisk (or the transport), with the status and body as sent. */
+/** A request of an instance that no longer holds the node's lease (never sent). */
+export class AriFencedError extends Error {
+  constructor(method: string, path: string) {
+    super(`ARI ${method} ${path} refused: this instance no longer holds the node`);
+    this.name = 'AriFencedError';
+  }
+}
+
 export class AriHttpError extends Error {
   constructor(
     readonly status: number,
@@ -93,43 +105,76 @@ export class AriHttpClient {
   private readonly authorization: string;
   private readonly timeoutMs: number;
   private readonly baseUrl: string;
+  private readonly basePath: string;
+  private readonly pool: Pool;
 
   constructor(options: AriHttpOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
     this.timeoutMs = options.timeoutMs ?? 5_000;
+    const base = new URL(this.baseUrl);
+    this.basePath = base.pathname.replace(/\/+$/, '');
+    // A bounded pool of kept-alive connections: undici's request API costs a fraction of fetch's
+    // per call, and a burst of calls queues on the pool instead of opening hundreds of sockets.
+    this.pool = new Pool(base.origin, {
+      connections: options.connections ?? 32,
+      keepAliveTimeout: 30_000,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
+  }
+
+  /** Set when this instance lost the node's lease: it must not touch the calls any more. */
+  private fenced = false;
+
+  /** Refuses every request from now on (the lease moved to another instance). */
+  fence(): void {
+    this.fenced = true;
   }
 
   async request<T = unknown>(method: string, path: string, query: Query = {}, body?: unknown): Promise<T> {
-    const url = new URL(`${this.baseUrl}${path}`);
+    if (this.fenced) throw new AriFencedError(method, path);
+    const search = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
+      if (value !== undefined) search.set(key, String(value));
     }
+    const qs = search.toString();
     const headers: Record<string, string> = { Authorization: this.authorization };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let response: Response;
+    let status: number;
+    let contentType: string;
+    let text: string;
     try {
-      response = await fetch(url, {
-        method,
+      const response = await this.pool.request({
+        method: method,
+        path: `${this.basePath}${path}${qs ? `?${qs}` : ''}`,
         headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
+      status = response.statusCode;
+      const type = response.headers['content-type'];
+      contentType = Array.isArray(type) ? type.join(',') : (type ?? '');
+      text = await response.body.text();
     } catch (error) {
       // Status 0: Asterisk unreachable or too slow; callers retry or fail the operation.
       throw new AriHttpError(0, method, path, error instanceof Error ? error.message : String(error));
     }
-    const text = await response.text();
     let parsed: unknown = text;
-    if (text.length > 0 && (response.headers.get('content-type') ?? '').includes('json')) {
+    if (text.length > 0 && contentType.includes('json')) {
       try {
         parsed = JSON.parse(text) as unknown;
       } catch {
         parsed = text;
       }
     }
-    if (!response.ok) throw new AriHttpError(response.status, method, path, parsed);
+    if (status < 200 || status >= 300) throw new AriHttpError(status, method, path, parsed);
     return (text.length === 0 ? undefined : parsed) as T;
+  }
+
+  /** Closes the kept-alive connections (the engine stopped). */
+  async close(): Promise<void> {
+    await this.pool.close().catch(() => undefined);
   }
 
   listChannels(): Promise<AriChannel[]> {

@@ -2,7 +2,19 @@ import type { AssignmentRef } from '../acd/acd.port';
 import type { RoutingChoice } from '../flows/ivr.runner';
 import type { TenantTelephonySettings } from '../entry-points/entry-point.types';
 
-export type CallState = 'ivr' | 'queued' | 'ringing' | 'connected' | 'held' | 'ended';
+export type CallState =
+  /** Outbound: ringing the customer. */
+  | 'dialing'
+  | 'ivr'
+  | 'queued'
+  | 'ringing'
+  | 'connected'
+  | 'held'
+  /** Referred to an external number: the customer's channel stays ours until it hangs up. */
+  | 'transferred'
+  /** Outbound answered with no agent in time: the safe-harbour message plays, then the hang-up. */
+  | 'closing'
+  | 'ended';
 export type HangupSide = 'caller' | 'agent' | 'system';
 
 export interface AgentLeg extends AssignmentRef {
@@ -29,6 +41,8 @@ export interface CallSnapshot {
   did: string | undefined;
   flowId: string | undefined;
   campaignId: string | undefined;
+  /** Outbound: the longest a live answer waits for an agent before the safe-harbour message. */
+  maxConnectDelayMs?: number;
   state: CallState;
   startedAt: number;
   queuedAt: number | undefined;
@@ -47,6 +61,9 @@ export interface CallSnapshot {
   recordingName: string | undefined;
   consentPlayed: boolean;
   ringMs: number;
+  /** Talk time so far (hold excluded) and since when the parties talk now. */
+  talkMs: number;
+  talkingSince: number | undefined;
   holdStartedAt: number | undefined;
   holdMs: number;
   holdCount: number;

@@ -9,14 +9,18 @@ import {
   CallbackRequested,
   CallConnected,
   CallEnded,
+  CallHeld,
+  CallResumed,
+  CallTransferred,
   CallQueued,
   CallRejected,
   CallStarted,
   IvrCompleted,
   RecordingReady,
 } from '@cc/contracts';
+import { createHash } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
-import { AriHttpClient, AriHttpError, ignoreGone } from '../ari/ari-http.client';
+import { type AriChannel, AriHttpClient, AriHttpError, ignoreGone } from '../ari/ari-http.client';
 import type { AcdPort, AssignmentRef } from '../acd/acd.port';
 import type { CrmPort, ScreenPopResult } from '../crm/crm.port';
 import type { EntryPointLookup } from '../entry-points/entry-point.types';
@@ -24,20 +28,31 @@ import { runIvr, type IvrResult } from '../flows/ivr.runner';
 import type { Clock } from '../../infrastructure/clock';
 import type { CallFactsPort } from './call-facts.port';
 import { CallGoneError, CallIo } from './call-io';
-import type { AgentLeg, CallSnapshot, HangupSide } from './call.types';
+import { AppError, ErrorKind } from '@cc/platform';
+import type { AgentLeg, CallSnapshot, CallState, HangupSide } from './call.types';
 import { callIdForChannel, priorityWithTier } from './call-rules.util';
 
 export interface CallsServiceOptions {
   app: string;
   nodeId: string;
   operatorTenantId: string;
+  /** The trunk external transfers are referred through (`PJSIP/<number>@<trunk>`). */
+  transferTrunk?: string;
+  /** Called at the milestones of a call (benchmarks, latency metrics); must not throw or block. */
+  timings?: (callId: string, point: CallTimingPoint) => void;
   /** How long enqueueing may be retried before the caller is told sorry. */
   enqueueAttempts?: number;
 }
 
+/** Milestones whose distances are the engine's latencies (StasisStart -> enqueued, ...). */
+export type CallTimingPoint =
+  'stasis_start' | 'enqueued' | 'assigned' | 'agent_ringing' | 'agent_answered' | 'bridged';
+
 export interface CallStore {
   save(snapshot: CallSnapshot): void;
   remove(callId: string): void;
+  /** The calls a previous holder of the node left (read once when this instance takes over). */
+  list?(): Promise<CallSnapshot[]>;
 }
 
 interface Call {
@@ -95,8 +110,17 @@ export class CallsService {
   ): Promise<void> {
     if (this.byChannel.has(channel.id)) return;
     const callId = callIdForChannel(channel.id);
+    this.options.timings?.(callId, 'stasis_start');
     const now = this.clock.now();
-    const target = await this.lookup.findByDid(did);
+    let target: Awaited<ReturnType<EntryPointLookup['findByDid']>>;
+    try {
+      target = await this.lookup.findByDid(did);
+    } catch (error) {
+      // Without its entry point the call cannot be carried: say sorry rather than leave it ringing.
+      this.logger.error(`call ${callId}: entry point of ${did} unavailable: ${describe(error)}`);
+      await this.turnAway(channel.id, callId, ['sound:an-error-has-occurred', 'sound:please-try-call-later']);
+      return;
+    }
     if (!target) {
       await this.rejectUnknownDid(channel.id, callId, channel.caller.number, did);
       return;
@@ -128,6 +152,8 @@ export class CallsService {
       recordingName: undefined,
       consentPlayed: false,
       ringMs: 0,
+      talkMs: 0,
+      talkingSince: undefined,
       holdStartedAt: undefined,
       holdMs: 0,
       holdCount: 0,
@@ -153,7 +179,7 @@ export class CallsService {
     );
     try {
       await this.ari.answer(channel.id);
-      const result = await runIvr(target.flow, target.settings.timeZone, call.io);
+      const result = await runIvr(target.flow, target.settings.timeZone, call.io, target.settings.holidays);
       await this.afterIvr(call, result);
     } catch (error) {
       if (error instanceof CallGoneError || call.ended) return;
@@ -176,6 +202,11 @@ export class CallsService {
       { callId, direction: 'inbound', from, to: did, reason: 'unknown_did', node: this.options.nodeId },
       `${callId}:rejected`,
     );
+    await this.turnAway(channelId, callId, ['sound:ss-noservice']);
+  }
+
+  /** Answers, plays a short message and hangs up a caller the engine cannot carry. */
+  private async turnAway(channelId: string, callId: string, media: string[]): Promise<void> {
     const io = new CallIo(this.ari, callId, channelId, () => this.clock.now());
     const rejectCall: Call = {
       s: { callId, channelId } as CallSnapshot,
@@ -189,7 +220,7 @@ export class CallsService {
     this.byChannel.set(channelId, rejectCall);
     try {
       await this.ari.answer(channelId);
-      await io.play(['sound:ss-noservice']);
+      await io.play(media);
     } catch (error) {
       if (!(error instanceof CallGoneError) && !(error instanceof AriHttpError)) throw error;
     } finally {
@@ -237,7 +268,7 @@ export class CallsService {
       case 'queue':
         s.queueId = outcome.step.queueId;
         s.routing = outcome.routing;
-        s.queueAnnounceEverySeconds = outcome.step.announceEverySeconds;
+        s.queueAnnounceEverySeconds = outcome.step.announceEverySeconds ?? s.settings.announceEverySeconds;
         s.callbackDigit = outcome.step.callbackDigit;
         s.mohClass = outcome.step.mohClass;
         await this.enqueue(call);
@@ -273,6 +304,7 @@ export class CallsService {
           direction: s.direction,
           campaignId: s.campaignId,
         }));
+        this.options.timings?.(s.callId, 'enqueued');
         break;
       } catch (error) {
         if (call.ended) return;
@@ -309,7 +341,7 @@ export class CallsService {
         ...(s.customerId ? { customerId: s.customerId } : {}),
         ...(s.valueTier ? { valueTier: s.valueTier } : {}),
       },
-      'queued',
+      this.nth(s, 'queued'),
     );
     this.armCallbackKey(call);
     await ignoreGone(this.ari.startMoh(s.channelId, s.mohClass));
@@ -400,6 +432,89 @@ export class CallsService {
     call.announceTimer = undefined;
   }
 
+  // ---------------------------------------------------------------- takeover
+
+  /**
+   * Takes over the calls the previous active instance carried: their snapshots (KV) checked
+   * against what Asterisk has now (`GET /channels`, listed after our socket registered the app, so
+   * every later change arrives as an event). Tracking is synchronous: no event can slip between.
+   */
+  adopt(snapshots: CallSnapshot[], channels: AriChannel[]): void {
+    const live = new Map(channels.map((c) => [c.id, c]));
+    for (const snapshot of snapshots) {
+      if (this.byCallId.has(snapshot.callId) || snapshot.state === 'ended') continue;
+      const call: Call = {
+        s: { ...snapshot },
+        io: new CallIo(this.ari, snapshot.callId, snapshot.channelId, () => this.clock.now()),
+        announceTimer: undefined,
+        screenPop: Promise.resolve(undefined),
+        ended: false,
+        hangupBy: undefined,
+        hangupCause: undefined,
+      };
+      this.track(call);
+      if (call.s.agentLeg) this.byAgentChannel.set(call.s.agentLeg.channelId, call);
+      if (call.s.agent) this.byAgentChannel.set(call.s.agent.channelId, call);
+      void this.carryOn(call, live).catch((error: unknown) => {
+        if (!(error instanceof CallGoneError))
+          this.logger.error(`takeover of ${snapshot.callId}: ${describe(error)}`);
+      });
+    }
+  }
+
+  private async carryOn(call: Call, live: Map<string, AriChannel>): Promise<void> {
+    const s = call.s;
+    const caller = live.get(s.channelId);
+    if (!caller) {
+      // The caller left while no instance was watching: end it now (who hung up is not known).
+      await this.end(call, 'caller', undefined);
+      return;
+    }
+    switch (s.state) {
+      case 'ivr':
+        // The place in the flow is not kept: the caller hears the flow again from its start.
+        this.untrack(call);
+        if (s.did) await this.onInbound(caller, s.did);
+        else await this.hangupCaller(call, 'system');
+        return;
+      case 'queued':
+        this.armCallbackKey(call);
+        await ignoreGone(this.ari.startMoh(s.channelId, s.mohClass));
+        if (s.queueAnnounceEverySeconds > 0) this.scheduleAnnouncement(call, 0, 0);
+        return;
+      case 'ringing': {
+        this.armCallbackKey(call);
+        const leg = s.agentLeg;
+        const agentChannel = leg ? live.get(leg.channelId) : undefined;
+        if (!leg) {
+          s.state = 'queued';
+          this.save(call);
+        } else if (!agentChannel) {
+          await this.agentLegFailed(call, leg, 'no_answer', undefined);
+        } else if (agentChannel.state === 'Up') {
+          // Answered while nobody listened: its StasisStart went to no socket.
+          await this.onAgentAnswered(leg.channelId);
+        }
+        // Still ringing: its events come to the app (the originate subscribed it).
+        return;
+      }
+      case 'connected':
+      case 'held':
+        if (!s.agent || !live.has(s.agent.channelId)) await this.end(call, 'agent', undefined);
+        return;
+      case 'dialing':
+        // Answered while nobody listened (an unanswered one still sends its events to the app).
+        if (caller.state === 'Up') await this.onOutboundAnswered(s.channelId);
+        return;
+      case 'closing':
+        await this.hangupCaller(call, 'system');
+        return;
+      case 'transferred':
+      case 'ended':
+        return;
+    }
+  }
+
   // ---------------------------------------------------------------- assignments
 
   async onAssignment(a: AcdV1.Assignment): Promise<void> {
@@ -409,6 +524,7 @@ export class CallsService {
       agentId: a.agentId,
       fencingToken: Number(a.fencingToken),
     };
+    this.options.timings?.(a.callId, 'assigned');
     const call = this.byCallId.get(a.callId);
     if (!call || call.ended || call.s.state !== 'queued') {
       // Not ours to ring (ended, or already offered): hand the offer back at once.
@@ -448,6 +564,7 @@ export class CallsService {
         callerId: s.from,
         timeoutSeconds: leg.ringTimeoutSeconds,
       });
+      this.options.timings?.(s.callId, 'agent_ringing');
     } catch (error) {
       this.logger.warn(`call ${s.callId}: originate ${leg.endpoint} failed: ${describe(error)}`);
       await this.agentLegFailed(call, leg, 'endpoint_failed', undefined);
@@ -471,6 +588,7 @@ export class CallsService {
       return;
     }
     const s = call.s;
+    this.options.timings?.(s.callId, 'agent_answered');
     leg.answered = true;
     if (call.ended) {
       leg.settled = true;
@@ -478,6 +596,16 @@ export class CallsService {
       return;
     }
     const answeredAt = this.clock.now();
+    const bridgeId = `${s.callId}-bridge`;
+    // Made while acd confirms the assignment, so answer -> bridged costs one round trip after the ack.
+    const bridgeReady: Promise<unknown> = this.ari.createBridge(bridgeId, 'mixing', `call-${s.callId}`).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const dropBridge = async (): Promise<void> => {
+      await bridgeReady;
+      await ignoreGone(this.ari.destroyBridge(bridgeId)).catch(() => undefined);
+    };
     let ack: 'acknowledged' | 'stale';
     try {
       ack = await this.acd.acknowledge(s.tenantId, leg, new Date(answeredAt));
@@ -487,10 +615,12 @@ export class CallsService {
     }
     leg.settled = true;
     if (ack === 'stale') {
+      await dropBridge();
       await this.agentLegFailed(call, leg, 'stale_assignment', undefined);
       return;
     }
     if (call.ended) {
+      await dropBridge();
       await ignoreGone(this.ari.hangup(channelId, 'normal'));
       await this.acd.startWrapUp(s.tenantId, leg, new Date(this.clock.now())).catch(() => undefined);
       return;
@@ -499,14 +629,15 @@ export class CallsService {
     s.agent = leg;
     s.agentLeg = undefined;
     s.state = 'connected';
-    s.connectedAt = answeredAt;
-    const bridgeId = `${s.callId}-bridge`;
+    s.connectedAt ??= answeredAt;
+    s.talkingSince = answeredAt;
     s.bridgeId = bridgeId;
     this.save(call);
-    await ignoreGone(this.ari.stopMoh(s.channelId));
     try {
-      await this.ari.createBridge(bridgeId, 'mixing', `call-${s.callId}`);
+      const [, bridgeError] = await Promise.all([ignoreGone(this.ari.stopMoh(s.channelId)), bridgeReady]);
+      if (bridgeError instanceof Error) throw bridgeError;
       await this.ari.addChannels(bridgeId, [s.channelId, channelId]);
+      this.options.timings?.(s.callId, 'bridged');
     } catch (error) {
       this.logger.error(`call ${s.callId}: bridging failed: ${describe(error)}`);
       await this.end(call, 'system', undefined);
@@ -524,7 +655,7 @@ export class CallsService {
         agentId: leg.agentId,
         waitMs,
       },
-      'answered',
+      this.nth(s, 'answered'),
     );
     this.fact(
       call,
@@ -536,7 +667,7 @@ export class CallsService {
         ...(s.queueId ? { queueId: s.queueId } : {}),
         recording: record,
       },
-      'connected',
+      this.nth(s, 'connected'),
     );
     if (record) await this.startRecording(call, bridgeId);
   }
@@ -616,6 +747,414 @@ export class CallsService {
     if (s.queueAnnounceEverySeconds > 0 && !call.announceTimer) this.scheduleAnnouncement(call, 0, 0);
   }
 
+  // ---------------------------------------------------------------- outbound
+
+  /** Request ids already originated (idempotency of retried OriginateCall), bounded. */
+  private readonly originated = new Map<string, string>();
+
+  /**
+   * Dials a customer for a campaign on the tenant's trunk, the caller id always presented. The
+   * outcome arrives as facts: a live answer is queued at once (acd offers the reserved or next
+   * agent); no agent bridged within `maxConnectDelayMs` plays the safe-harbour message.
+   */
+  async originate(
+    tenantId: string,
+    command: {
+      requestId: string;
+      campaignId: string;
+      destination: string;
+      callerId: string;
+      trunk: string;
+      ringTimeoutSeconds: number;
+      queueId: string;
+      maxConnectDelayMs: number;
+      variables: Record<string, string>;
+    },
+  ): Promise<{ callId: string; state: CallState; alreadyOriginated: boolean }> {
+    const key = `${tenantId}/${command.requestId}`;
+    const known = this.originated.get(key);
+    if (known) {
+      return { callId: known, state: this.byCallId.get(known)?.s.state ?? 'ended', alreadyOriginated: true };
+    }
+    const channelId = `out-${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+    const callId = callIdForChannel(channelId);
+    this.originated.set(key, callId);
+    if (this.originated.size > 50_000) this.originated.delete(this.originated.keys().next().value as string);
+    const now = this.clock.now();
+    const settings = await this.lookup.settingsOf(tenantId);
+    const s: CallSnapshot = {
+      callId,
+      tenantId,
+      channelId,
+      direction: 'outbound',
+      from: command.callerId,
+      to: command.destination,
+      did: undefined,
+      flowId: undefined,
+      campaignId: command.campaignId,
+      maxConnectDelayMs: command.maxConnectDelayMs,
+      state: 'dialing',
+      startedAt: now,
+      queuedAt: undefined,
+      connectedAt: undefined,
+      queueId: command.queueId,
+      queueAnnounceEverySeconds: 0,
+      callbackDigit: undefined,
+      mohClass: 'default',
+      // A live answer goes before every waiting inbound caller: it cannot wait.
+      routing: { skills: [], priority: 100, language: undefined },
+      customerId: undefined,
+      valueTier: 0,
+      agentLeg: undefined,
+      agent: undefined,
+      bridgeId: undefined,
+      recordingName: undefined,
+      consentPlayed: false,
+      ringMs: 0,
+      talkMs: 0,
+      talkingSince: undefined,
+      holdStartedAt: undefined,
+      holdMs: 0,
+      holdCount: 0,
+      transferCount: 0,
+      settings,
+    };
+    const call: Call = {
+      s,
+      io: new CallIo(this.ari, callId, channelId, () => this.clock.now()),
+      announceTimer: undefined,
+      screenPop: Promise.resolve(undefined),
+      ended: false,
+      hangupBy: undefined,
+      hangupCause: undefined,
+    };
+    // Tracked before the request: Asterisk may send the channel's events before answering it.
+    this.track(call);
+    this.fact(
+      call,
+      CallStarted,
+      {
+        callId,
+        direction: 'outbound',
+        from: s.from,
+        to: s.to,
+        campaignId: command.campaignId,
+        node: this.options.nodeId,
+      },
+      'started',
+    );
+    try {
+      await this.ari.originate({
+        channelId,
+        endpoint: `PJSIP/${command.destination}@${command.trunk}`,
+        app: this.options.app,
+        appArgs: ['outbound', callId],
+        callerId: command.callerId,
+        timeoutSeconds: command.ringTimeoutSeconds,
+        ...(Object.keys(command.variables).length > 0 ? { variables: command.variables } : {}),
+      });
+    } catch (error) {
+      this.logger.warn(`call ${callId}: originate to ${command.destination} failed: ${describe(error)}`);
+      await this.end(call, 'system', error instanceof AriHttpError && error.status >= 500 ? 38 : undefined);
+      throw new AppError(ErrorKind.Unavailable, `the call to ${command.destination} could not be placed`, {
+        code: 'telephony.originate_failed',
+      });
+    }
+    return { callId, state: call.ended ? 'ended' : s.state, alreadyOriginated: false };
+  }
+
+  /** The customer answered: the originated channel entered Stasis with args ["outbound", callId]. */
+  async onOutboundAnswered(channelId: string): Promise<void> {
+    const call = this.byChannel.get(channelId);
+    if (!call || call.ended || call.s.direction !== 'outbound') {
+      await ignoreGone(this.ari.hangup(channelId, 'normal'));
+      return;
+    }
+    const s = call.s;
+    if (s.state !== 'dialing') return;
+    const deadline = s.maxConnectDelayMs ?? 2_000;
+    const timer = setTimeout(() => {
+      void this.safeHarbour(call).catch((error: unknown) => {
+        if (!(error instanceof CallGoneError))
+          this.logger.warn(`safe harbour ${s.callId}: ${describe(error)}`);
+      });
+    }, deadline);
+    timer.unref();
+    await this.enqueue(call);
+  }
+
+  /** No agent in time: the call counts as abandoned, the customer hears the tenant's message. */
+  private async safeHarbour(call: Call): Promise<void> {
+    const s = call.s;
+    if (call.ended || s.state === 'connected' || s.state === 'held' || s.agentLeg?.answered) return;
+    const stateThen = s.state;
+    const now = this.clock.now();
+    s.state = 'closing';
+    this.save(call);
+    const leg = s.agentLeg;
+    if (leg) {
+      s.agentLeg = undefined;
+      s.ringMs += Math.max(0, now - leg.startedAt);
+      this.byAgentChannel.delete(leg.channelId);
+      await ignoreGone(this.ari.hangup(leg.channelId, 'normal')).catch(() => undefined);
+    }
+    this.fact(
+      call,
+      CallAbandoned,
+      {
+        callId: s.callId,
+        direction: 'outbound',
+        ...(s.queueId ? { queueId: s.queueId } : {}),
+        waitMs: Math.max(0, now - (s.queuedAt ?? now)),
+        stage: 'outbound_no_agent',
+      },
+      'abandoned',
+    );
+    if (stateThen === 'queued' || stateThen === 'ringing') {
+      await this.acd
+        .cancel(s.tenantId, s.callId, AcdV1.CancelReason.CANCEL_REASON_MAX_WAIT_REACHED)
+        .catch((error: unknown) => this.logger.warn(`cancel ${s.callId}: ${describe(error)}`));
+    }
+    await ignoreGone(this.ari.stopMoh(s.channelId));
+    await call.io.play(s.settings.safeHarbourPrompt).catch(() => undefined);
+    await this.hangupCaller(call, 'system');
+  }
+
+  // ---------------------------------------------------------------- in call (gRPC commands)
+
+  /** The call of `tenantId`, or not found (another tenant's call is not found either). */
+  private callOf(tenantId: string, callId: string): Call {
+    const call = this.byCallId.get(callId);
+    if (!call || call.ended || call.s.tenantId !== tenantId) throw AppError.notFound('call', callId);
+    return call;
+  }
+
+  view(tenantId: string, callId: string): CallSnapshot {
+    return { ...this.callOf(tenantId, callId).s };
+  }
+
+  /** The customer leaves the conversation for music; the agent stays in the bridge. */
+  async hold(tenantId: string, callId: string): Promise<CallState> {
+    const call = this.callOf(tenantId, callId);
+    const s = call.s;
+    if (s.state === 'held') return 'held';
+    if (s.state !== 'connected' || !s.bridgeId) throw notInState(callId, s.state, 'connected');
+    const now = this.clock.now();
+    s.state = 'held';
+    s.holdStartedAt = now;
+    s.holdCount += 1;
+    this.stopTalking(s, now);
+    this.save(call);
+    await ignoreGone(this.ari.removeChannel(s.bridgeId, s.channelId));
+    await ignoreGone(this.ari.startMoh(s.channelId, s.mohClass));
+    this.fact(
+      call,
+      CallHeld,
+      { callId, ...(s.agent ? { agentId: s.agent.agentId } : {}) },
+      `held:${s.holdCount}`,
+    );
+    return 'held';
+  }
+
+  async resume(tenantId: string, callId: string): Promise<CallState> {
+    const call = this.callOf(tenantId, callId);
+    const s = call.s;
+    if (s.state === 'connected') return 'connected';
+    if (s.state !== 'held' || !s.bridgeId) throw notInState(callId, s.state, 'held');
+    const now = this.clock.now();
+    const heldMs = Math.max(0, now - (s.holdStartedAt ?? now));
+    s.holdMs += heldMs;
+    s.holdStartedAt = undefined;
+    s.state = 'connected';
+    s.talkingSince = now;
+    this.save(call);
+    await ignoreGone(this.ari.stopMoh(s.channelId));
+    await this.ari.addChannels(s.bridgeId, [s.channelId]);
+    this.fact(
+      call,
+      CallResumed,
+      { callId, ...(s.agent ? { agentId: s.agent.agentId } : {}), heldMs },
+      `resumed:${s.holdCount}`,
+    );
+    return 'connected';
+  }
+
+  /**
+   * Blind transfer: the agent leaves (its leg hung up, wrap-up starts) and the customer goes to
+   * another queue (enqueued again, with music meanwhile) or is referred to an external number.
+   */
+  async transfer(
+    tenantId: string,
+    callId: string,
+    target: { kind: 'queue'; queueId: string } | { kind: 'external'; number: string },
+  ): Promise<CallState> {
+    const call = this.callOf(tenantId, callId);
+    const s = call.s;
+    if (s.state !== 'connected' && s.state !== 'held') throw notInState(callId, s.state, 'connected');
+    const now = this.clock.now();
+    this.stopTalking(s, now);
+    if (s.holdStartedAt !== undefined) {
+      s.holdMs += now - s.holdStartedAt;
+      s.holdStartedAt = undefined;
+    }
+    const agent = s.agent;
+    const bridgeId = s.bridgeId;
+    s.transferCount += 1;
+    s.agent = undefined;
+    s.bridgeId = undefined;
+    s.state = target.kind === 'queue' ? 'queued' : 'transferred';
+    this.save(call);
+    if (agent) this.byAgentChannel.delete(agent.channelId);
+    this.fact(
+      call,
+      CallTransferred,
+      {
+        callId,
+        ...(agent ? { fromAgentId: agent.agentId } : {}),
+        target: target.kind === 'queue' ? target : { kind: 'external', number: target.number },
+      },
+      `transferred:${s.transferCount}`,
+    );
+    void this.stopAllMonitoring(callId);
+    if (agent) {
+      await ignoreGone(this.ari.hangup(agent.channelId, 'normal')).catch(() => undefined);
+      await this.acd
+        .startWrapUp(s.tenantId, agent, new Date(now))
+        .catch((error: unknown) => this.logger.warn(`wrap-up ${callId}: ${describe(error)}`));
+    }
+    if (bridgeId) {
+      await ignoreGone(this.ari.removeChannel(bridgeId, s.channelId)).catch(() => undefined);
+      await ignoreGone(this.ari.destroyBridge(bridgeId)).catch(() => undefined);
+    }
+    if (target.kind === 'external') {
+      // A SIP REFER to the customer: the channel stays ours (and up) until the customer hangs up.
+      await ignoreGone(this.ari.stopMoh(s.channelId));
+      await this.ari.redirect(s.channelId, `PJSIP/${target.number}@${this.options.transferTrunk ?? 'trunk'}`);
+      return 'transferred';
+    }
+    s.queueId = target.queueId;
+    s.queuedAt = undefined;
+    await ignoreGone(this.ari.startMoh(s.channelId, s.mohClass));
+    await this.enqueue(call);
+    return call.ended ? 'ended' : s.state;
+  }
+
+  /** Hangs the call up on request (an agent's desktop, a supervisor, the system). */
+  async hangupOnRequest(tenantId: string, callId: string, by: HangupSide): Promise<boolean> {
+    const call = this.byCallId.get(callId);
+    if (!call || call.s.tenantId !== tenantId) throw AppError.notFound('call', callId);
+    if (call.ended) return false;
+    await this.hangupCaller(call, by);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- supervisor monitoring
+
+  private readonly monitors = new Map<string, Monitor>();
+  private readonly monitorBySupervisorChannel = new Map<string, Monitor>();
+  private monitorSeq = 0;
+
+  /**
+   * Snoops the agent's channel (spy both: the supervisor hears agent and customer; whisper out:
+   * the supervisor speaks into the agent's ear only) and rings the supervisor's phone; on answer the
+   * snoop and the supervisor meet in a bridge of their own.
+   */
+  async startMonitoring(
+    tenantId: string,
+    callId: string,
+    supervisor: { supervisorId: string; endpoint: string; mode: 'listen' | 'whisper' },
+  ): Promise<string> {
+    const call = this.callOf(tenantId, callId);
+    const s = call.s;
+    if ((s.state !== 'connected' && s.state !== 'held') || !s.agent)
+      throw notInState(callId, s.state, 'connected');
+    this.monitorSeq += 1;
+    const monitoringId = `${callId}-mon-${this.monitorSeq}`;
+    const monitor: Monitor = {
+      monitoringId,
+      callId,
+      supervisorId: supervisor.supervisorId,
+      snoopChannelId: `${monitoringId}-snoop`,
+      supervisorChannelId: `${monitoringId}-sup`,
+      bridgeId: `${monitoringId}-bridge`,
+      stopped: false,
+    };
+    this.monitors.set(monitoringId, monitor);
+    this.monitorBySupervisorChannel.set(monitor.supervisorChannelId, monitor);
+    try {
+      await this.ari.snoop(
+        s.agent.channelId,
+        monitor.snoopChannelId,
+        'both',
+        supervisor.mode === 'whisper' ? 'out' : 'none',
+        this.options.app,
+        `snoop,${callId}`,
+      );
+      await this.ari.originate({
+        channelId: monitor.supervisorChannelId,
+        endpoint: supervisor.endpoint,
+        app: this.options.app,
+        appArgs: ['supervisor', monitoringId],
+        callerId: s.from,
+        timeoutSeconds: 30,
+      });
+    } catch (error) {
+      await this.stopMonitoringNow(monitor);
+      if (error instanceof AriHttpError && error.status >= 500)
+        throw AppError.invalid(
+          [{ field: 'supervisor_endpoint', rule: 'reachable', message: 'cannot be dialed' }],
+          `supervisor endpoint ${supervisor.endpoint} cannot be dialed`,
+        );
+      throw error;
+    }
+    return monitoringId;
+  }
+
+  async stopMonitoring(tenantId: string, callId: string, monitoringId: string): Promise<boolean> {
+    const call = this.byCallId.get(callId);
+    if (!call || call.s.tenantId !== tenantId) throw AppError.notFound('call', callId);
+    const monitor = this.monitors.get(monitoringId);
+    if (!monitor || monitor.callId !== callId) return false;
+    await this.stopMonitoringNow(monitor);
+    return true;
+  }
+
+  /** The supervisor answered: their leg entered Stasis with args ["supervisor", monitoringId]. */
+  async onSupervisorAnswered(channelId: string): Promise<void> {
+    const monitor = this.monitorBySupervisorChannel.get(channelId);
+    if (!monitor || monitor.stopped) {
+      await ignoreGone(this.ari.hangup(channelId, 'normal'));
+      return;
+    }
+    try {
+      await this.ari.createBridge(monitor.bridgeId, 'mixing', `monitor-${monitor.callId}`);
+      await this.ari.addChannels(monitor.bridgeId, [monitor.snoopChannelId, channelId]);
+    } catch (error) {
+      this.logger.warn(`monitoring ${monitor.monitoringId}: ${describe(error)}`);
+      await this.stopMonitoringNow(monitor);
+    }
+  }
+
+  private async stopMonitoringNow(monitor: Monitor): Promise<void> {
+    if (monitor.stopped) return;
+    monitor.stopped = true;
+    this.monitors.delete(monitor.monitoringId);
+    this.monitorBySupervisorChannel.delete(monitor.supervisorChannelId);
+    await ignoreGone(this.ari.hangup(monitor.supervisorChannelId, 'normal')).catch(() => undefined);
+    await ignoreGone(this.ari.hangup(monitor.snoopChannelId, 'normal')).catch(() => undefined);
+    await ignoreGone(this.ari.destroyBridge(monitor.bridgeId)).catch(() => undefined);
+  }
+
+  private async stopAllMonitoring(callId: string): Promise<void> {
+    for (const monitor of [...this.monitors.values()])
+      if (monitor.callId === callId) await this.stopMonitoringNow(monitor);
+  }
+
+  /** Monitoring ids of a call that still run (tests, GetCall). */
+  monitoringOf(callId: string): string[] {
+    return [...this.monitors.values()].filter((m) => m.callId === callId).map((m) => m.monitoringId);
+  }
+
   // ---------------------------------------------------------------- channel events
 
   onDigit(channelId: string, digit: string): void {
@@ -677,6 +1216,11 @@ export class CallsService {
 
   /** StasisEnd or ChannelDestroyed of any channel of ours. */
   async onChannelGone(channelId: string, cause: number | undefined): Promise<void> {
+    const monitor = this.monitorBySupervisorChannel.get(channelId);
+    if (monitor) {
+      await this.stopMonitoringNow(monitor);
+      return;
+    }
     const call = this.byChannel.get(channelId);
     if (call) {
       await this.end(call, call.hangupBy ?? 'caller', cause);
@@ -720,6 +1264,7 @@ export class CallsService {
     call.io.close();
     this.clearAnnouncement(call);
     const now = this.clock.now();
+    void this.stopAllMonitoring(s.callId);
     if (s.holdStartedAt !== undefined) {
       s.holdMs += now - s.holdStartedAt;
       s.holdStartedAt = undefined;
@@ -743,7 +1288,8 @@ export class CallsService {
         'abandoned',
       );
     }
-    const talkMs = s.connectedAt !== undefined ? Math.max(0, now - s.connectedAt - s.holdMs) : 0;
+    this.stopTalking(s, now);
+    const talkMs = s.talkMs;
     this.fact(
       call,
       CallEnded,
@@ -792,6 +1338,17 @@ export class CallsService {
   }
 
   // ---------------------------------------------------------------- bookkeeping
+
+  /** Fact id suffixes of steps that repeat after a transfer (queued, answered, connected). */
+  private nth(s: CallSnapshot, step: string): string {
+    return s.transferCount > 0 ? `${step}:${s.transferCount}` : step;
+  }
+
+  private stopTalking(s: CallSnapshot, now: number): void {
+    if (s.talkingSince === undefined) return;
+    s.talkMs += Math.max(0, now - s.talkingSince);
+    s.talkingSince = undefined;
+  }
 
   private track(call: Call): void {
     this.byCallId.set(call.s.callId, call);
@@ -866,6 +1423,22 @@ export class CallsService {
   shutdown(): void {
     for (const call of this.byCallId.values()) this.clearAnnouncement(call);
   }
+}
+
+interface Monitor {
+  monitoringId: string;
+  callId: string;
+  supervisorId: string;
+  snoopChannelId: string;
+  supervisorChannelId: string;
+  bridgeId: string;
+  stopped: boolean;
+}
+
+function notInState(callId: string, state: CallState, wanted: CallState): AppError {
+  return new AppError(ErrorKind.FailedPrecondition, `call ${callId} is ${state}, not ${wanted}`, {
+    code: 'telephony.call_state',
+  });
 }
 
 function isValidationError(error: unknown): boolean {

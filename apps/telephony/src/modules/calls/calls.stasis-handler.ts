@@ -26,6 +26,12 @@ export class CallsStasisHandler {
           run(`inbound ${event.channel.id}`, this.calls.onInbound(event.channel, arg));
         else if (kind === 'agent')
           run(`agent ${event.channel.id}`, this.calls.onAgentAnswered(event.channel.id));
+        else if (kind === 'outbound')
+          run(`outbound ${event.channel.id}`, this.calls.onOutboundAnswered(event.channel.id));
+        else if (kind === 'supervisor')
+          run(`supervisor ${event.channel.id}`, this.calls.onSupervisorAnswered(event.channel.id));
+        else if (kind === 'snoop')
+          return; // bridged once the supervisor answers
         else
           this.logger.warn(
             `StasisStart with unexpected args ${JSON.stringify(event.args)} on ${event.channel.id}: ignored`,

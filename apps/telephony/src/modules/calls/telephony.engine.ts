@@ -7,7 +7,8 @@ import type { CrmPort } from '../crm/crm.port';
 import type { EntryPointLookup } from '../entry-points/entry-point.types';
 import type { Clock } from '../../infrastructure/clock';
 import type { CallFactsPort } from './call-facts.port';
-import { CallsService, type CallStore } from './calls.service';
+import { CallsService, type CallsServiceOptions, type CallStore } from './calls.service';
+import type { CallSnapshot } from './call.types';
 import { CallsStasisHandler } from './calls.stasis-handler';
 
 export interface TelephonyEngineOptions {
@@ -18,6 +19,8 @@ export interface TelephonyEngineOptions {
   nodeId: string;
   operatorTenantId: string;
   minBackoffMs?: number;
+  /** The trunk external transfers go through. */
+  transferTrunk?: string;
 }
 
 export interface TelephonyEnginePorts {
@@ -28,6 +31,7 @@ export interface TelephonyEnginePorts {
   clock: Clock;
   logger: Pick<Logger, 'log' | 'warn' | 'error'>;
   store?: CallStore;
+  timings?: CallsServiceOptions['timings'];
 }
 
 /** One telephony node: the ARI core, the call engine and the acd assignment stream, wired together. */
@@ -36,6 +40,9 @@ export class TelephonyEngine {
   readonly calls: CallsService;
   private readonly core: AriCore;
   private readonly watcher: AssignmentsWatcher;
+  private readonly store: CallStore | undefined;
+  /** Calls left by a previous holder of the node, adopted at the first resync after start. */
+  private inherited: CallSnapshot[] | undefined;
 
   constructor(
     private readonly options: TelephonyEngineOptions,
@@ -46,6 +53,7 @@ export class TelephonyEngine {
       username: options.ariUsername,
       password: options.ariPassword,
     });
+    this.store = ports.store;
     this.calls = new CallsService(
       this.ari,
       ports.lookup,
@@ -54,7 +62,13 @@ export class TelephonyEngine {
       ports.facts,
       ports.clock,
       ports.logger,
-      { app: options.app, nodeId: options.nodeId, operatorTenantId: options.operatorTenantId },
+      {
+        app: options.app,
+        nodeId: options.nodeId,
+        operatorTenantId: options.operatorTenantId,
+        ...(options.transferTrunk ? { transferTrunk: options.transferTrunk } : {}),
+        ...(ports.timings ? { timings: ports.timings } : {}),
+      },
       ports.store,
     );
     const stasis = new CallsStasisHandler(this.calls, ports.logger);
@@ -73,6 +87,10 @@ export class TelephonyEngine {
     this.watcher = new AssignmentsWatcher(ports.acd, options.nodeId, this.calls, ports.logger);
   }
 
+  get nodeId(): string {
+    return this.options.nodeId;
+  }
+
   get connected(): boolean {
     return this.core.connected;
   }
@@ -82,6 +100,7 @@ export class TelephonyEngine {
   }
 
   async start(): Promise<void> {
+    this.inherited = (await this.store?.list?.()) ?? [];
     await this.core.start();
     this.watcher.start();
   }
@@ -90,6 +109,16 @@ export class TelephonyEngine {
     this.calls.shutdown();
     await this.watcher.stop();
     await this.core.stop();
+    await this.ari.close();
+  }
+
+  /** Stops at once, as a crash would: the socket dropped, nothing cleaned up (tests, fencing). */
+  async abort(): Promise<void> {
+    this.ari.fence();
+    this.calls.shutdown();
+    this.core.abort();
+    await this.watcher.stop();
+    await this.ari.close();
   }
 
   /**
@@ -97,6 +126,9 @@ export class TelephonyEngine {
    * take inbound callers up from the dialplan's Stasis() arguments.
    */
   private resync(channels: AriChannel[]): Promise<void> {
+    const inherited = this.inherited;
+    this.inherited = undefined;
+    if (inherited && inherited.length > 0) this.calls.adopt(inherited, channels);
     for (const channel of channels) {
       const data = channel.dialplan?.app_data ?? '';
       const args = data.split(',');

@@ -16,6 +16,8 @@ const FileSchema = z.object({
       settings: z
         .object({
           timeZone: TimeZoneSchema.optional(),
+          holidays: z.array(z.iso.date()).optional(),
+          announceEverySeconds: z.number().int().min(0).max(3600).optional(),
           recordCalls: z.boolean().optional(),
           consentPrompt: z.array(z.string()).optional(),
         })
@@ -44,6 +46,10 @@ export function loadEntryPointsFile(path: string): InMemoryEntryPoints {
       settings: {
         ...DEFAULT_TENANT_SETTINGS,
         ...(ep.settings.timeZone ? { timeZone: ep.settings.timeZone } : {}),
+        ...(ep.settings.holidays ? { holidays: ep.settings.holidays } : {}),
+        ...(ep.settings.announceEverySeconds !== undefined
+          ? { announceEverySeconds: ep.settings.announceEverySeconds }
+          : {}),
         ...(ep.settings.recordCalls !== undefined ? { recordCalls: ep.settings.recordCalls } : {}),
         consentPrompt: ep.settings.consentPrompt,
       },

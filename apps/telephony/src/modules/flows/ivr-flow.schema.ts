@@ -77,8 +77,8 @@ const SetStep = z
 const QueueStep = z.object({
   type: z.literal('queue'),
   queueId: EntityId,
-  /** Position / expected wait announcement interval; 0 = never. */
-  announceEverySeconds: z.number().int().min(0).max(3600).default(30),
+  /** Position / expected wait announcement interval; 0 = never; the tenant's setting when omitted. */
+  announceEverySeconds: z.number().int().min(0).max(3600).optional(),
   /** The key that leaves the queue for a callback request. */
   callbackDigit: z
     .string()

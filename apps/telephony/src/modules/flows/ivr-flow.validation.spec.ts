@@ -23,8 +23,7 @@ describe('validateIvrFlow', () => {
   it('accepts a sound flow and fills defaults', () => {
     const result = validateIvrFlow(base);
     expect(result.ok).toBe(true);
-    if (result.ok)
-      expect(result.flow.steps.queue).toMatchObject({ announceEverySeconds: 30, mohClass: 'default' });
+    if (result.ok) expect(result.flow.steps.queue).toMatchObject({ mohClass: 'default' });
   });
 
   it('names every dangling reference', () => {

@@ -83,6 +83,14 @@ describe('runIvr', () => {
     expect(port.played).toEqual([['sound:closed'], ['sound:thanks']]);
   });
 
+  it("closes on the tenant's holidays as well as the flow's own", async () => {
+    const monday = new Date('2026-11-23T10:00:00Z');
+    const open = await runIvr(menuFlow, 'Europe/Zurich', fakePort(['2'], monday), ['2026-11-24']);
+    expect(open.path[1]).toBe('menu');
+    const closed = await runIvr(menuFlow, 'Europe/Zurich', fakePort([], monday), ['2026-11-23']);
+    expect(closed.outcome).toMatchObject({ kind: 'message' });
+  });
+
   it('a hang-up (the port rejecting) unwinds the run', async () => {
     const port = fakePort([]);
     port.play = () => Promise.reject(new Error('gone'));

@@ -40,6 +40,7 @@ export async function runIvr(
   flow: IvrFlowDefinition,
   tenantTimeZone: string,
   port: IvrChannelPort,
+  tenantHolidays: readonly string[] = [],
 ): Promise<IvrResult> {
   const routing: RoutingChoice = { skills: [], priority: 0, language: undefined };
   const path: string[] = [];
@@ -61,7 +62,13 @@ export async function runIvr(
         current = step.next;
         break;
       case 'hours':
-        current = isOpen(step, step.timeZone ?? tenantTimeZone, port.now()) ? step.open : step.closed;
+        current = isOpen(
+          { weekly: step.weekly, holidays: [...step.holidays, ...tenantHolidays] },
+          step.timeZone ?? tenantTimeZone,
+          port.now(),
+        )
+          ? step.open
+          : step.closed;
         break;
       case 'menu': {
         const choice = await runMenu(step, port);
