@@ -97,7 +97,11 @@ export async function ensureStreams(
   streams: readonly StreamDefinition[],
   consumers: readonly ConsumerDefinition[] = [],
 ): Promise<void> {
-  for (const stream of streams) await retryOnceOnRace(() => ensureStream(jsm, stream));
+  for (const stream of streams) {
+    await retryOnceOnRace(() => ensureStream(jsm, stream)).catch(async (error: unknown) => {
+      throw await explainOverlap(jsm, stream, error);
+    });
+  }
   for (const consumer of consumers) await retryOnceOnRace(() => ensureConsumer(jsm, consumer));
 }
 
@@ -109,4 +113,31 @@ async function retryOnceOnRace<T>(step: () => Promise<T>): Promise<T> {
       return step();
     throw error;
   }
+}
+
+/**
+ * JetStream refuses a stream whose subjects overlap another's, with a message that names neither.
+ * Name the streams in the way, so an operator knows what to delete or which prefix to set.
+ */
+async function explainOverlap(
+  jsm: JetStreamManager,
+  stream: StreamDefinition,
+  error: unknown,
+): Promise<unknown> {
+  if (!(error instanceof JetStreamApiError) || !/subjects overlap/i.test(error.message)) return error;
+  const others: string[] = [];
+  try {
+    for await (const info of jsm.streams.list()) {
+      if (info.config.name !== stream.name)
+        others.push(`${info.config.name} [${info.config.subjects.join(', ')}]`);
+    }
+  } catch {
+    // Listing is best effort; the original error still says what happened.
+  }
+  return new Error(
+    `stream ${stream.name} [${stream.subjects.join(', ')}] overlaps the subjects of an existing stream ` +
+      `(${others.join('; ') || 'unknown'}): delete the stale one (e.g. left by an interrupted test or benchmark) ` +
+      `or run this stack on its own NATS`,
+    { cause: error },
+  );
 }
