@@ -5,6 +5,8 @@ import { CustomersController } from './modules/customers/customers.controller';
 import { CustomersImportService } from './modules/customers/customers-import.service';
 import { CustomersRepository } from './modules/customers/customers.repository';
 import { CustomersService } from './modules/customers/customers.service';
+import { ImportJobs } from './modules/customers/import-job';
+import { ImportsController } from './modules/customers/imports.controller';
 import { DncController } from './modules/dnc/dnc.controller';
 import { DncService } from './modules/dnc/dnc.service';
 import { CrmGrpcController } from './modules/grpc/crm.grpc.controller';
@@ -50,6 +52,7 @@ export class CrmModule {
       SettingsService,
       CustomersService,
       CustomersImportService,
+      ImportJobs,
       InteractionsService,
       LeadsService,
       ValueService,
@@ -69,6 +72,7 @@ export class CrmModule {
       module: CrmModule,
       controllers: [
         CustomersController,
+        ImportsController,
         LeadsController,
         DncController,
         SettingsController,

@@ -1,11 +1,14 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { AppError, ErrorKind, PG_POOL, TenantContext, TenantDb } from '@cc/platform';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { CRM_SCHEMA } from '../config/crm.config';
 import { type Prisma, PrismaClient } from '../generated/prisma/client';
 
 export type CrmTx = Prisma.TransactionClient;
+
+/** The functions of migration `hot_path_functions` (only these names reach SQL text). */
+export type HotPathFunction = 'screen_pop' | 'dnc_hits';
 
 const BULK_TRANSACTION_TIMEOUT_MS = 10 * 60_000;
 
@@ -58,6 +61,51 @@ export class CrmDatabase implements OnModuleDestroy {
       throw error;
     } finally {
       client.release();
+    }
+  }
+
+  /**
+   * One round trip for a hot path: `SELECT * FROM <fn>(tenant, ...args)` as a named prepared
+   * statement on the pool. The function (a migration's PL/pgSQL) sets `app.tenant_id` from its first
+   * argument before it reads, and the statement's implicit transaction ends that setting; the tenant
+   * always comes from TenantContext here, so row-level security holds as in `tenantRead`.
+   */
+  async tenantFunction<R extends QueryResultRow>(
+    fn: HotPathFunction,
+    args: readonly unknown[],
+  ): Promise<R[]> {
+    const tenantId = TenantContext.require();
+    const placeholders = args.map((_, i) => `$${i + 2}`).join(', ');
+    const { rows } = await this.pool.query<R>({
+      name: `crm_${fn}_${args.length}`,
+      text: `SELECT * FROM ${fn}($1${placeholders ? `, ${placeholders}` : ''})`,
+      values: [tenantId, ...args],
+    });
+    return rows;
+  }
+
+  /**
+   * One read-write transaction of the current tenant on a raw pg connection, for bulk work that
+   * streams (COPY FROM STDIN for CSV imports). The same role and tenant setting as `tenant()`; all or
+   * nothing: any error (or a cancellation the callback throws) rolls everything back.
+   */
+  async tenantBulkWrite<R>(fn: (client: PoolClient, tenantId: string) => Promise<R>): Promise<R> {
+    const tenantId = TenantContext.require();
+    const client = await this.pool.connect();
+    let failed = false;
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+      const result = await fn(client, tenantId);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      failed = true;
+      await client.query('ROLLBACK').catch(() => undefined);
+      return translateUniqueViolation(error);
+    } finally {
+      // After a failed (possibly aborted mid-COPY) transaction the connection is not reused.
+      client.release(failed);
     }
   }
 

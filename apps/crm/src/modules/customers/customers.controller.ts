@@ -12,7 +12,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { AppError, ErrorKind, parseOrThrow } from '@cc/platform';
+import { AppError, ErrorKind, parseOrThrow, TenantContext } from '@cc/platform';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { TenantApi } from '../../edge/tenant-header.guard';
@@ -24,6 +24,8 @@ import { ValueService } from '../value/value.service';
 import { customerEtag, customerView, versionFromIfMatch } from './customer.view';
 import { CustomersImportService, type ImportReport } from './customers-import.service';
 import { CustomersService } from './customers.service';
+import { ImportJobs } from './import-job';
+import { assertCsvBody } from './imports.controller';
 
 const ImportQuerySchema = z
   .object({
@@ -54,6 +56,7 @@ export class CustomersController {
   constructor(
     private readonly customers: CustomersService,
     private readonly importer: CustomersImportService,
+    private readonly jobs: ImportJobs,
     private readonly interactions: InteractionsService,
     private readonly leads: LeadsService,
     private readonly value: ValueService,
@@ -82,26 +85,30 @@ export class CustomersController {
     await this.importer.export(res, aborted.signal);
   }
 
-  /** The body is the CSV itself (`Content-Type: text/csv`), streamed, not buffered. */
+  /**
+   * The body is the CSV itself (`Content-Type: text/csv`), streamed, not buffered. The one-shot form
+   * of `/v1/imports`: the import is a resource too (`Content-Location`), so its error report can be
+   * downloaded afterwards.
+   */
   @Post('import')
   @HttpCode(200)
-  async import(@Req() req: Request, @Query() query: unknown): Promise<ImportReport> {
+  async import(
+    @Req() req: Request,
+    @Query() query: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ImportReport> {
     const q = parseOrThrow(ImportQuerySchema, query, 'query');
-    const contentType = req.headers['content-type'] ?? '';
-    if (!/^text\/(csv|plain)\b/.test(contentType)) {
-      throw AppError.invalid([
-        { field: 'headers.content-type', rule: 'media_type', message: 'must be text/csv' },
-      ]);
-    }
+    assertCsvBody(req);
     const mapping = Object.fromEntries(
       (q.map ?? '')
         .split(',')
         .filter((p) => p)
         .map((pair) => pair.split(':').map((s) => s.trim()) as [string, string]),
     );
-    const aborted = new AbortController();
-    req.on('aborted', () => aborted.abort());
-    return this.importer.import(req, { onDuplicate: q.onDuplicate, mapping, signal: aborted.signal });
+    const job = this.jobs.create(TenantContext.require(), q.onDuplicate, mapping);
+    res.setHeader('Content-Location', `/v1/imports/${job.id}`);
+    req.on('aborted', () => job.cancel());
+    return this.importer.import(req, { onDuplicate: q.onDuplicate, mapping, job });
   }
 
   @Get(':id')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, parseOrThrow } from '@cc/platform';
+import { AppError, parseOrThrow, TenantContext } from '@cc/platform';
 import { z } from 'zod';
 import type { DncEntry, OperatorDncEntry } from '../../generated/prisma/client';
 import { Clock } from '../../infrastructure/clock';
@@ -64,8 +64,7 @@ export class DncService {
 
   /**
    * One verdict per number, in order; numbers in any form (the tenant's default country applies).
-   * One statement for the whole batch (unnest joined to both lists) on the pg pool: campaign asks
-   * for thousands of numbers at once.
+   * One round trip for the whole batch on the pg pool: campaign asks for thousands of numbers at once.
    */
   async check(numbers: readonly string[], defaultCountry?: string): Promise<DncVerdict[]> {
     if (numbers.length > MAX_DNC_BATCH) {
@@ -73,46 +72,47 @@ export class DncService {
         { field: 'phoneNumbers', rule: 'too_big', message: `at most ${MAX_DNC_BATCH} numbers per request` },
       ]);
     }
-    return this.database.tenantRead(async (client, tenantId) => {
-      const settings = await this.settingsCache.get(client, tenantId);
-      const country = defaultCountry || settings.defaultCountry || undefined;
-      const parsed = numbers.map((raw) => this.normalized.e164(raw, country));
-      const e164s = [...new Set(parsed.filter((p): p is string => p !== null))];
-      const tenantList = new Map<string, DncListEntry>();
-      const operatorList = new Map<string, DncListEntry>();
-      if (e164s.length > 0) {
-        const { rows } = await client.query<{
-          e164: string;
-          scope: 'tenant' | 'operator';
-          reason: string;
-          source: string;
-          expires_at: Date | null;
-        }>(
-          `SELECT t.e164, 'tenant' AS scope, t.reason, t.source, t.expires_at
-             FROM dnc_entry t WHERE t.tenant_id = $1 AND t.e164 = ANY($2::text[])
-           UNION ALL
-           SELECT o.e164, 'operator' AS scope, o.reason, o.source, o.expires_at
-             FROM operator_dnc_entry o WHERE o.e164 = ANY($2::text[])`,
-          [tenantId, e164s],
-        );
-        for (const row of rows) {
-          const entry = { e164: row.e164, reason: row.reason, source: row.source, expiresAt: row.expires_at };
-          (row.scope === 'tenant' ? tenantList : operatorList).set(row.e164, entry);
-        }
+    const settings =
+      this.settingsCache.peek(TenantContext.require()) ??
+      (await this.database.tenantRead((client, tenantId) => this.settingsCache.get(client, tenantId)));
+    const country = defaultCountry || settings.defaultCountry || undefined;
+    // Each number parsed once (E.164 and plain national forms without libphonenumber, see
+    // parsePhoneNumber), then one round trip: dnc_hits() matches both lists with `= ANY` on their
+    // unique e164 indexes.
+    const parsed = numbers.map((raw) => this.normalized.e164(raw, country));
+    const e164s = [...new Set(parsed.filter((p): p is string => p !== null))];
+    const tenantList = new Map<string, DncListEntry>();
+    const operatorList = new Map<string, DncListEntry>();
+    if (e164s.length > 0) {
+      const rows = await this.database.tenantFunction<{
+        hit_e164: string;
+        hit_scope: 'tenant' | 'operator';
+        hit_reason: string;
+        hit_source: string;
+        hit_expires_at: Date | null;
+      }>('dnc_hits', [e164s]);
+      for (const row of rows) {
+        const entry = {
+          e164: row.hit_e164,
+          reason: row.hit_reason,
+          source: row.hit_source,
+          expiresAt: row.hit_expires_at,
+        };
+        (row.hit_scope === 'tenant' ? tenantList : operatorList).set(row.hit_e164, entry);
       }
-      const now = this.clock.now();
-      return numbers.map((input, i) => {
-        const e164 = parsed[i] ?? null;
-        return decideDnc(
-          input,
-          e164,
-          {
-            tenant: e164 ? tenantList.get(e164) : undefined,
-            operator: e164 ? operatorList.get(e164) : undefined,
-          },
-          now,
-        );
-      });
+    }
+    const now = this.clock.now();
+    return numbers.map((input, i) => {
+      const e164 = parsed[i] ?? null;
+      return decideDnc(
+        input,
+        e164,
+        {
+          tenant: e164 ? tenantList.get(e164) : undefined,
+          operator: e164 ? operatorList.get(e164) : undefined,
+        },
+        now,
+      );
     });
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TenantContext } from '@cc/platform';
 import { CrmDatabase } from '../../infrastructure/crm-database';
 import type { CustomFieldValues } from '../customers/custom-field.util';
 import type { CustomerPhone, CustomerRecord } from '../customers/customer.model';
@@ -23,33 +24,6 @@ export interface ScreenPop {
 
 const OPEN_STATUSES: string[] = LEAD_STATUSES.filter(isOpen);
 
-/**
- * The whole pop in one statement: the customer owning the number, with its phones, open leads
- * (best score first) and last interactions (newest first) as JSON sub-selects, each on an index.
- */
-const SCREEN_POP_SQL = `
-SELECT c.id, c.tenant_id, c.first_name, c.last_name, c.display_name, c.language, c.time_zone, c.emails,
-       c.addresses, c.external_ref, c.tags, c.custom_fields, c.consent_recording, c.consent_marketing,
-       c.lifetime_value_minor::text AS lifetime_value_minor, c.value_tier, c.version, c.created_at, c.updated_at,
-       (SELECT coalesce(json_agg(json_build_object('e164', p.e164, 'raw', p.raw, 'extension', p.extension,
-                                                   'kind', p.kind) ORDER BY p.created_at), '[]'::json)
-          FROM phone_number p WHERE p.tenant_id = c.tenant_id AND p.customer_id = c.id) AS phones,
-       (SELECT coalesce(json_agg(l), '[]'::json) FROM (
-          SELECT id, customer_id, source, product, score, status, owner_id, next_action, next_action_at, version,
-                 created_at, updated_at
-            FROM lead
-           WHERE tenant_id = c.tenant_id AND customer_id = c.id AND status = ANY($3::text[])
-           ORDER BY score DESC, created_at DESC LIMIT ${OPEN_LEADS}) l) AS leads,
-       (SELECT coalesce(json_agg(i), '[]'::json) FROM (
-          SELECT id, event_id, customer_id, phone_e164, channel, direction, call_id, queue_id, agent_id, campaign_id,
-                 wait_ms, talk_ms, hold_ms, disposition, recording_ref, notes, occurred_at, started_at, ended_at
-            FROM interaction
-           WHERE tenant_id = c.tenant_id AND customer_id = c.id
-           ORDER BY occurred_at DESC LIMIT ${RECENT_INTERACTIONS}) i) AS interactions
-  FROM phone_number pn
-  JOIN customer c ON c.id = pn.customer_id AND c.tenant_id = pn.tenant_id
- WHERE pn.tenant_id = $1 AND pn.e164 = $2`;
-
 interface PopRow {
   id: string;
   tenant_id: string;
@@ -68,8 +42,8 @@ interface PopRow {
   lifetime_value_minor: string;
   value_tier: number;
   version: number;
-  created_at: Date;
-  updated_at: Date;
+  created_at: string;
+  updated_at: string;
   phones: CustomerPhone[];
   leads: LeadJson[];
   interactions: InteractionJson[];
@@ -116,8 +90,9 @@ const date = (value: string | null): Date | null => (value === null ? null : new
 
 /**
  * Who is calling, for the agent's screen before they say hello. Telephony asks with a tight
- * deadline (150 ms), so this is one indexed statement in a read-only tenant transaction on the
- * pg pool, with the tenant's settings cached. An unknown or unparseable caller is an empty answer,
+ * deadline (150 ms), so this is one round trip to Postgres (a prepared call of a PL/pgSQL function
+ * that sets the tenant for row-level security and runs one indexed statement), with the tenant's
+ * settings cached and numbers already in E.164 settled without libphonenumber. An unknown or unparseable caller is an empty answer,
  * never an error: the call goes on without a profile.
  */
 @Injectable()
@@ -128,26 +103,33 @@ export class ScreenPopService {
   ) {}
 
   async lookup(callerNumber: string, defaultCountry?: string): Promise<ScreenPop> {
-    return this.database.tenantRead(async (client, tenantId) => {
-      const settings = await this.settings.get(client, tenantId);
-      const parsed = parsePhoneNumber(callerNumber, defaultCountry || settings.defaultCountry || undefined);
-      const empty: ScreenPop = { caller: null, customer: null, openLeads: [], recentInteractions: [] };
-      if (!parsed.ok) return empty;
-      const caller = {
-        e164: parsed.number.e164,
-        raw: callerNumber,
-        extension: parsed.number.extension ?? null,
-      };
-      const { rows } = await client.query<PopRow>(SCREEN_POP_SQL, [tenantId, caller.e164, OPEN_STATUSES]);
-      const row = rows[0];
-      if (!row) return { ...empty, caller };
-      return {
-        caller,
-        customer: toCustomer(row, settings.currency),
-        openLeads: row.leads.map(toLead),
-        recentInteractions: row.interactions.map(toInteraction),
-      };
-    });
+    const settings =
+      this.settings.peek(TenantContext.require()) ??
+      (await this.database.tenantRead((client, tenantId) => this.settings.get(client, tenantId)));
+    const parsed = parsePhoneNumber(callerNumber, defaultCountry || settings.defaultCountry || undefined);
+    const empty: ScreenPop = { caller: null, customer: null, openLeads: [], recentInteractions: [] };
+    if (!parsed.ok) return empty;
+    const caller = {
+      e164: parsed.number.e164,
+      raw: callerNumber,
+      extension: parsed.number.extension ?? null,
+    };
+    // One round trip: the migration's screen_pop() scopes itself to the tenant and answers the whole
+    // pop (customer, phones, open leads, last interactions) as one JSON value, each part on an index.
+    const [result] = await this.database.tenantFunction<{ screen_pop: PopRow | null }>('screen_pop', [
+      caller.e164,
+      OPEN_STATUSES,
+      OPEN_LEADS,
+      RECENT_INTERACTIONS,
+    ]);
+    const row = result?.screen_pop;
+    if (!row) return { ...empty, caller };
+    return {
+      caller,
+      customer: toCustomer(row, settings.currency),
+      openLeads: row.leads.map(toLead),
+      recentInteractions: row.interactions.map(toInteraction),
+    };
   }
 }
 
@@ -171,8 +153,8 @@ function toCustomer(row: PopRow, currency: string): CustomerRecord {
     currency,
     valueTier: row.value_tier,
     version: row.version,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
   };
 }
 

@@ -16,6 +16,12 @@ export class TenantSettingsCache {
 
   constructor(private readonly clock: Clock) {}
 
+  /** The tenant's settings when this replica holds fresh ones (no I/O). */
+  peek(tenantId: string): TenantSettingsView | undefined {
+    const cached = this.entries.get(tenantId);
+    return cached && cached.expires > this.clock.now().getTime() ? cached.value : undefined;
+  }
+
   async get(client: PoolClient, tenantId: string): Promise<TenantSettingsView> {
     const now = this.clock.now().getTime();
     const cached = this.entries.get(tenantId);
