@@ -92,6 +92,7 @@ export async function startAcdInstance(options: AcdInstanceOptions): Promise<Acd
       if (closed) return;
       closed = true;
       client.close();
+      await app.get(RouterHost).closeConnectionAbruptly();
       await nats.connection.close();
       await app.close().catch(() => undefined);
     },

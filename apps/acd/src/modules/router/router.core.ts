@@ -720,8 +720,14 @@ export class RouterCore {
     if (this.restoring) return;
     const facts: RouterFact[] = [];
     const writes: Promise<unknown>[] = [];
+    // A call that arrives to a free agent is enqueued and assigned by the same command: its record is
+    // written once, in its assigned state (after the reservation), instead of a create and then an
+    // update that waits for it. The answer to the enqueue still waits for that write.
+    const assignedNow = new Set<string>();
+    for (const event of events) if (event.type === 'call.assigned') assignedNow.add(event.callId);
     for (const event of events) {
-      writes.push(this.persist(event));
+      if (!(event.type === 'call.enqueued' && assignedNow.has(event.callId)))
+        writes.push(this.persist(event));
       facts.push(event);
     }
     // Facts tell what is durable: after their writes landed, never when one failed.
