@@ -20,7 +20,7 @@
  * the simulator beyond a timestamp and a type reference (the method before kept each event's JSON text, which cost
  * the simulator ~10% CPU and ~65 MB of heap, and inflated rssMb).
  *
- * Prints one JSON line last. Run: npx tsx bench/ari-sim.bench.ts [calls=2000] [inFlight=64] [--receiver=main]
+ * Prints one JSON line last. Run: npx tsx bench/ari-sim.bench.ts [calls=2000] [inFlight=64] [--rate=500|0] [--receiver=main]
  */
 import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -33,6 +33,14 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const CALLS = Number(args[0] ?? 2000);
 const IN_FLIGHT = Number(args[1] ?? 64);
 const RECEIVER_IN_MAIN = process.argv.includes('--receiver=main');
+/**
+ * `--rate=<set-ups per second>`: paces call set-ups and teardowns at that rate (still with up to
+ * IN_FLIGHT in flight), to read the event latency at the load the target names (500 set-ups/s, the
+ * default). `--rate=0` drives as fast as the simulator answers: its maximum throughput, where event
+ * latency is queueing in a saturated process.
+ */
+const RATE = Number(process.argv.find((a) => a.startsWith('--rate='))?.slice('--rate='.length) ?? 500);
+if (!(RATE >= 0)) throw new Error('--rate must be a positive number of set-ups per second');
 const APP = 'callcenter';
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
@@ -324,8 +332,16 @@ async function runClient(): Promise<void> {
   };
   const runPool = async (count: number, job: (i: number) => Promise<void>): Promise<void> => {
     let next = 0;
+    const started = performance.now();
     const worker = async (): Promise<void> => {
-      while (next < count) await job(next++);
+      while (next < count) {
+        const i = next++;
+        if (RATE > 0) {
+          const wait = started + (i * 1000) / RATE - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+        await job(i);
+      }
     };
     await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, count) }, worker));
   };
@@ -376,6 +392,7 @@ async function runClient(): Promise<void> {
     bench: 'ari-sim',
     calls: CALLS,
     inFlight: IN_FLIGHT,
+    rate: RATE > 0 ? RATE : 'max',
     receiver: RECEIVER_IN_MAIN ? 'load-generator-thread' : 'own-thread',
     simulator: 'one Node.js process, one event-loop thread (one core)',
     callsUpAtOnce: upAtOnce,
