@@ -21,3 +21,4 @@ export * from './tenancy/tenant-context';
 export * from './telemetry/telemetry';
 export * from './grpc';
 export * from './messaging';
+export * from './tenancy/tenant-header.guard';

@@ -9,6 +9,8 @@ import { AppError, ErrorKind } from '../../src/errors/app-error';
 import { ZodValidationPipe } from '../../src/errors/zod-validation.pipe';
 import type { ReadinessCheck } from '../../src/health/readiness-check';
 import { createLogger } from '../../src/logging/logger';
+import { TenantContext } from '../../src/tenancy/tenant-context';
+import { TenantApi } from '../../src/tenancy/tenant-header.guard';
 
 const CreateThing = z.object({
   name: z.string().min(2),
@@ -35,6 +37,15 @@ class ThingsController {
   @Get('boom')
   boom() {
     throw new Error('password=hunter2 leaked internals');
+  }
+}
+
+@Controller('mine')
+@TenantApi()
+class TenantScopedController {
+  @Get()
+  whoAmI() {
+    return { tenantId: TenantContext.require() };
   }
 }
 
@@ -74,7 +85,7 @@ describe('platform HTTP surface', () => {
           ],
         }),
       ],
-      controllers: [ThingsController],
+      controllers: [ThingsController, TenantScopedController],
     })
     class TestAppModule {}
     app = await startService(TestAppModule, { config, bodyLimit: '1kb' });
@@ -141,6 +152,15 @@ describe('platform HTTP surface', () => {
     const limited = await request(app.getHttpServer()).get('/things/limited').expect(429);
     expect(limited.headers['retry-after']).toBe('7');
     await request(app.getHttpServer()).get('/no/such/route').expect(404);
+  });
+
+  it('takes the tenant of an internal REST call from x-tenant-id, refusing a missing or malformed one', async () => {
+    const ok = await request(app.getHttpServer()).get('/mine').set('x-tenant-id', 't_acme').expect(200);
+    expect(ok.body).toEqual({ tenantId: 't_acme' });
+    const missing = await request(app.getHttpServer()).get('/mine').expect(401);
+    expect(missing.body.code).toBe('tenant_missing');
+    const bad = await request(app.getHttpServer()).get('/mine').set('x-tenant-id', 'ACME.*').expect(400);
+    expect(bad.body.errors[0]).toMatchObject({ field: 'headers.x-tenant-id', rule: 'tenant_id' });
   });
 
   it('hides the internals of an unexpected error', async () => {

@@ -15,7 +15,7 @@ import {
 import { AppError, ErrorKind, parseOrThrow, TenantContext } from '@cc/platform';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { TenantApi } from '../../edge/tenant-header.guard';
+import { TenantApi } from '@cc/platform';
 import { interactionView } from '../interactions/interaction.view';
 import { InteractionsService } from '../interactions/interactions.service';
 import { leadView } from '../leads/lead.view';

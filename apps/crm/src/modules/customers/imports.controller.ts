@@ -15,7 +15,7 @@ import { AppError, parseOrThrow, TenantContext } from '@cc/platform';
 import type { Request, Response } from 'express';
 import { concat, map, type Observable, of } from 'rxjs';
 import { z } from 'zod';
-import { TenantApi } from '../../edge/tenant-header.guard';
+import { TenantApi } from '@cc/platform';
 import { CustomersImportService } from './customers-import.service';
 import { importErrorsCsv } from './import-error-report.util';
 import { type ImportJobView, ImportJobs } from './import-job';

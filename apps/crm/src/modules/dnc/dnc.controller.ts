@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { parseOrThrow } from '@cc/platform';
 import { z } from 'zod';
-import { TenantApi } from '../../edge/tenant-header.guard';
+import { TenantApi } from '@cc/platform';
 import { DncService, type DncEntryView, MAX_DNC_BATCH } from './dnc.service';
 import type { DncVerdict } from './dnc.util';
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Param, Patch } from '@nestjs/common';
-import { TenantApi } from '../../edge/tenant-header.guard';
+import { TenantApi } from '@cc/platform';
 import { leadView } from './lead.view';
 import { LeadsService } from './leads.service';
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { TenantApi } from '../../edge/tenant-header.guard';
+import { TenantApi } from '@cc/platform';
 import { ValueService } from '../value/value.service';
 import { SettingsService } from './settings.service';
 

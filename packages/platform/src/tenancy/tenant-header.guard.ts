@@ -9,7 +9,8 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { isTenantId } from '@cc/contracts';
-import { AppError, ErrorKind, TenantContext } from '@cc/platform';
+import { AppError, ErrorKind } from '../errors/app-error';
+import { TenantContext } from './tenant-context';
 import type { Request } from 'express';
 import { Observable } from 'rxjs';
 
@@ -20,9 +21,9 @@ interface TenantRequest extends Request {
 }
 
 /**
- * Resolves the tenant of a REST call at the edge, from the `x-tenant-id` header: missing is 401,
- * malformed is 400 naming the header. A stand-in until the gateway (issue 7) puts the tenant of the
- * caller's credential there and crm trusts only the gateway.
+ * Resolves the tenant of an internal REST call at the edge, from the `x-tenant-id` header: missing is
+ * 401, malformed is 400 naming the header. For services behind the gateway, which puts the tenant of
+ * the caller's credential there; network policies let only the gateway reach these routes.
  */
 @Injectable()
 export class TenantHeaderGuard implements CanActivate {
@@ -31,7 +32,7 @@ export class TenantHeaderGuard implements CanActivate {
     const value = request.headers[TENANT_HEADER];
     if (value === undefined) {
       throw new AppError(ErrorKind.Unauthenticated, `missing tenant: send the ${TENANT_HEADER} header`, {
-        code: 'crm.tenant_missing',
+        code: 'tenant_missing',
       });
     }
     if (typeof value !== 'string' || !isTenantId(value)) {
