@@ -1,108 +1,28 @@
 import type { EventEnvelope } from '@cc/contracts';
 import { randomSuffix, waitFor } from '@cc/testing';
-import { Kvm, type KV } from '@nats-io/kv';
-import { jetstream } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { systemClock } from '../../src/infrastructure/clock';
-import { AcdGrpcAdapter } from '../../src/modules/acd/acd-grpc.adapter';
+import type { KV } from '@nats-io/kv';
 import { callIdForChannel } from '../../src/modules/calls/call-rules.util';
 import type { CallSnapshot } from '../../src/modules/calls/call.types';
-import { JetStreamCallFacts } from '../../src/modules/calls/jetstream-call-facts.adapter';
-import { TelephonyEngine } from '../../src/modules/calls/telephony.engine';
-import { CrmGrpcAdapter } from '../../src/modules/crm/crm-grpc.adapter';
 import { DEFAULT_TENANT_SETTINGS } from '../../src/modules/entry-points/entry-point.types';
-import { KvCallStateStore } from '../../src/modules/ha/kv-call-state.store';
-import { NodeLease } from '../../src/modules/ha/node-lease';
-import { NodeSupervisor } from '../../src/modules/ha/node-supervisor';
-import { KvRevisionedStore } from '../../src/modules/ha/revisioned-store';
-import { NATS_URL, silentLogger, startHarness, type Harness } from '../fixtures/telephony-harness';
+import { startHaInstance, type HaInstance } from '../fixtures/ha-instance';
+import { startHarness, type Harness } from '../fixtures/telephony-harness';
 
 const DID = '+15552000';
 const LEASE_TTL_MS = 1_500;
-
-interface Instance {
-  supervisor: NodeSupervisor<TelephonyEngine>;
-  calls: KV;
-  /** Dies as a crashed process would: sockets dropped, no lease release, nothing cleaned up. */
-  kill(): Promise<void>;
-  stop(): Promise<void>;
-}
 
 describe('active/standby takeover of a node', () => {
   let h: Harness;
   const suffix = randomSuffix().toUpperCase();
   const leaseBucket = `TTHA${suffix}_nodes`;
   const callsBucket = `TTHA${suffix}_calls`;
-  const instances: Instance[] = [];
+  const instances: HaInstance[] = [];
 
-  async function startInstance(instanceId: string): Promise<Instance> {
-    // Each instance has its own NATS connection and gRPC channels, so killing one cuts only its own.
-    const nc: NatsConnection = await connect({ servers: NATS_URL });
-    const kvm = new Kvm(nc);
-    const leases = await kvm.create(leaseBucket, { history: 1 });
-    const calls = await kvm.create(callsBucket, { history: 1 });
-    const lease = new NodeLease(
-      new KvRevisionedStore(leases),
-      h.nodeId,
+  async function startInstance(instanceId: string): Promise<HaInstance> {
+    const instance = await startHaInstance(
+      h,
+      { leaseBucket, callsBucket, leaseTtlMs: LEASE_TTL_MS },
       instanceId,
-      LEASE_TTL_MS,
-      systemClock,
-      300,
     );
-    const acd = new AcdGrpcAdapter(h.peers.address, { streamDeadlineMs: 60_000 });
-    const crm = new CrmGrpcAdapter(h.peers.address, 150);
-    const js = jetstream(nc);
-    const supervisor: NodeSupervisor<TelephonyEngine> = new NodeSupervisor(
-      lease,
-      () => {
-        const store = new KvCallStateStore(
-          calls,
-          () => lease.held() && supervisor.current === engine,
-          () => undefined,
-        );
-        // The store is called only after the engine exists (its writes start with the first call).
-        const engine: TelephonyEngine = new TelephonyEngine(
-          {
-            ariUrl: h.sim.ariUrl,
-            ariUsername: 'asterisk',
-            ariPassword: 'asterisk',
-            app: 'callcenter',
-            nodeId: h.nodeId,
-            operatorTenantId: h.operatorTenantId,
-            minBackoffMs: 50,
-          },
-          {
-            lookup: h.entryPoints,
-            acd,
-            crm,
-            facts: new JetStreamCallFacts(() => js),
-            clock: systemClock,
-            logger: silentLogger,
-            store,
-          },
-        );
-        return engine;
-      },
-      150,
-      silentLogger,
-    );
-    await supervisor.start();
-    const instance: Instance = {
-      supervisor,
-      calls,
-      kill: async () => {
-        await supervisor.kill();
-        acd.close();
-        crm.close();
-        await nc.close();
-      },
-      stop: async () => {
-        await supervisor.stop();
-        acd.close();
-        crm.close();
-        await nc.close();
-      },
-    };
     instances.push(instance);
     return instance;
   }

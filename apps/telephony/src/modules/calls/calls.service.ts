@@ -46,7 +46,14 @@ export interface CallsServiceOptions {
 
 /** Milestones whose distances are the engine's latencies (StasisStart -> enqueued, ...). */
 export type CallTimingPoint =
-  'stasis_start' | 'enqueued' | 'assigned' | 'agent_ringing' | 'agent_answered' | 'bridged';
+  | 'stasis_start'
+  | 'enqueued'
+  | 'assigned'
+  /** The agent originate request is handed to the ARI client (not yet answered by Asterisk). */
+  | 'originate_sent'
+  | 'agent_ringing'
+  | 'agent_answered'
+  | 'bridged';
 
 export interface CallStore {
   save(snapshot: CallSnapshot): void;
@@ -555,6 +562,7 @@ export class CallsService {
       `agent_leg.ringing:${leg.fencingToken}`,
     );
     try {
+      this.options.timings?.(s.callId, 'originate_sent');
       await this.ari.originate({
         channelId: leg.channelId,
         endpoint: leg.endpoint,

@@ -11,14 +11,19 @@
  * and the simulator runs in a child process, so the figures are the engine's own.
  *
  * Prints one JSON line last: calls/s and the engine's latencies, p50/p99: StasisStart -> acd enqueue
- * answered (enqueue*), assignment received -> agent originate accepted by Asterisk (ringing*), agent
- * answer (its StasisStart) -> both channels bridged (bridged*).
+ * answered (enqueue*), assignment received -> agent originate request written to Asterisk's
+ * socket (originate*; from undici's diagnostics channel, so a wait for a free pooled connection
+ * counts), its engine part up to handing the request to the ARI client (originateEngine*), assignment
+ * received -> agent originate accepted by Asterisk (ringing*), agent answer (its StasisStart) -> both
+ * channels bridged (bridged*); event-loop delay p99, heap growth per call at the peak (kbPerCall) and
+ * the most calls up at once (peakConcurrentCalls, StasisStart to call.ended).
  * Calls arrive evenly at --rate per second (a burst of hundreds in the same millisecond measures the
  * queueing of the burst, not the engine) and each talks 5 minutes simulated (6 s real), so all of
  * them are up at once at the peak.
- * Usage: npx tsx bench/telephony-calls.bench.ts [--calls 200] [--rate 100]
+ * Usage: npm run bench -- telephony [--calls 500] [--rate 100]  (or npx tsx bench/telephony.bench.ts ...)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { subscribe } from 'node:diagnostics_channel';
 import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { domainStream, ensureStream } from '@cc/platform';
@@ -52,6 +57,8 @@ function pct(values: number[], p: number): number {
   return Math.round(v * 100) / 100;
 }
 
+type Mark = CallTimingPoint | 'originate_on_wire';
+
 const TIME_SCALE = 50;
 const DEADLINE_MS = 120_000;
 const DID = '+15551000';
@@ -78,7 +85,7 @@ async function startSimProcess(port: number): Promise<{ child: ChildProcess; url
 }
 
 async function main(): Promise<void> {
-  const calls = arg('calls', 200);
+  const calls = arg('calls', 500);
   const sim = await startSimProcess(await freePort());
   const control = (method: string, path: string, body: unknown): Promise<Response> =>
     fetch(`${sim.url}/sim/v1${path}`, {
@@ -114,7 +121,7 @@ async function main(): Promise<void> {
   });
   const acd = new AcdGrpcAdapter(peers.address, { streamDeadlineMs: 600_000 });
   const crm = new CrmGrpcAdapter(peers.address, 150);
-  const marks = new Map<string, Partial<Record<CallTimingPoint, number>>>();
+  const marks = new Map<string, Partial<Record<Mark, number>>>();
   const engine = new TelephonyEngine(
     {
       ariUrl: `${sim.url}/ari`,
@@ -139,10 +146,21 @@ async function main(): Promise<void> {
     },
   );
   await engine.start();
+  // The moment each agent originate (POST /ari/channels/<callId>-agent-<n>) goes onto the wire.
+  subscribe('undici:client:sendHeaders', (message) => {
+    const { request } = message as { request: { method: string; path: string } };
+    const match = /\/channels\/([^/?]+)-agent-\d+(?:\?|$)/.exec(request.path);
+    if (request.method !== 'POST' || !match?.[1]) return;
+    const callId = decodeURIComponent(match[1]);
+    const m = marks.get(callId) ?? {};
+    m.originate_on_wire ??= performance.now();
+    marks.set(callId, m);
+  });
 
   // Event-driven completion: every fact as it is stored.
   const callIds = new Set<string>();
   const ended = new Set<string>();
+  const endedAt = new Map<string, number>();
   const factCounts: Record<string, number> = {};
   let allEnded: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (allEnded = resolve));
@@ -153,6 +171,7 @@ async function main(): Promise<void> {
       factCounts[fact.type] = (factCounts[fact.type] ?? 0) + 1;
       if (fact.type === 'telephony.call.ended' && fact.payload.callId) {
         ended.add(fact.payload.callId);
+        endedAt.set(fact.payload.callId, performance.now());
         if (callIds.size === calls && [...callIds].every((id) => ended.has(id))) allEnded();
       }
     }
@@ -185,13 +204,29 @@ async function main(): Promise<void> {
   loop.disable();
   messages.stop();
 
-  const between = (from: CallTimingPoint, to: CallTimingPoint): number[] =>
+  const between = (from: Mark, to: Mark): number[] =>
     [...callIds].flatMap((id) => {
       const m = marks.get(id);
       return m?.[from] !== undefined && m[to] !== undefined ? [m[to] - m[from]] : [];
     });
   const enqueue = between('stasis_start', 'enqueued');
+  const originate = between('assigned', 'originate_on_wire');
+  const originateEngine = between('assigned', 'originate_sent');
   const ringing = between('assigned', 'agent_ringing');
+  // Calls up at once: +1 at StasisStart, -1 when its call.ended is seen.
+  const edges = [...callIds].flatMap((id) => {
+    const start = marks.get(id)?.stasis_start;
+    const end = endedAt.get(id);
+    return start === undefined
+      ? []
+      : [[start, 1] as const, ...(end === undefined ? [] : [[end, -1] as const])];
+  });
+  let up = 0;
+  let peakConcurrentCalls = 0;
+  for (const [, delta] of edges.sort((a, b) => a[0] - b[0] || a[1] - b[1])) {
+    up += delta;
+    peakConcurrentCalls = Math.max(peakConcurrentCalls, up);
+  }
   const bridged = between('agent_answered', 'bridged');
   if (process.env.BENCH_DEBUG) console.error(factCounts);
   const result = {
@@ -200,9 +235,15 @@ async function main(): Promise<void> {
     ended: [...callIds].filter((id) => ended.has(id)).length,
     connected: bridged.length,
     timedOut,
+    peakConcurrentCalls,
     callsPerSec: Math.round((calls / elapsedS) * 10) / 10,
     enqueueP50Ms: pct(enqueue, 50),
     enqueueP99Ms: pct(enqueue, 99),
+    originateP50Ms: pct(originate, 50),
+    originateP99Ms: pct(originate, 99),
+    originates: originate.length,
+    originateEngineP50Ms: pct(originateEngine, 50),
+    originateEngineP99Ms: pct(originateEngine, 99),
     ringingP50Ms: pct(ringing, 50),
     ringingP99Ms: pct(ringing, 99),
     bridgedP50Ms: pct(bridged, 50),
