@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
 import { ZodValidationPipe } from '@cc/platform';
 import type { Response } from 'express';
-import { TenantApi } from '../../edge/tenant-header.guard';
+import { TenantApi } from '@cc/platform';
 import { type DidRecord, EntryPointsRepository } from '../entry-points/entry-points.repository';
 import { DidSchema, PutDidSchema } from './admin.schemas';
 import type { z } from 'zod';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { AppError, ZodValidationPipe } from '@cc/platform';
 import type { z } from 'zod';
-import { TenantApi } from '../../edge/tenant-header.guard';
+import { TenantApi } from '@cc/platform';
 import {
   EntryPointsRepository,
   type FlowRecord,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ZodValidationPipe } from '@cc/platform';
 import type { z } from 'zod';
-import { TenantApi } from '../../edge/tenant-header.guard';
+import { TenantApi } from '@cc/platform';
 import type { TenantTelephonySettings } from '../entry-points/entry-point.types';
 import { EntryPointsRepository } from '../entry-points/entry-points.repository';
 import { SettingsSchema } from './admin.schemas';
