@@ -134,8 +134,11 @@ describe('crash before ack: redelivery without a duplicate effect (real NATS + P
     ]);
     const inbox = await db.query(`SELECT consumer, event_id FROM ${schema}.processed_event`);
     expect(inbox.rows).toEqual([{ consumer: consumerDef.durableName, event_id: published.envelope.id }]);
-    const after = await jsm.consumers.info(consumerDef.stream, consumerDef.durableName);
-    expect(after.num_ack_pending).toBe(0);
+    // Acks are fire-and-forget: wait until the server has counted the second instance's.
+    const after = await waitFor('the server to count the ack', async () => {
+      const info = await jsm.consumers.info(consumerDef.stream, consumerDef.durableName);
+      return info.num_ack_pending === 0 ? info : undefined;
+    });
     // Delivered twice: to the killed instance, then (redelivered) to the second one.
     expect(after.delivered.consumer_seq).toBe(2);
   });

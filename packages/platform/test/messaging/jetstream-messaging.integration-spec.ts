@@ -324,8 +324,10 @@ describe('JetStream messaging (real NATS)', () => {
     // The nak delays are the back-off steps (150 ms then 300 ms), not immediate redeliveries.
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(140);
     expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(290);
-    const info = await jsm.consumers.info(def.stream, def.durableName);
-    expect(info.num_ack_pending).toBe(0);
+    // Acks are fire-and-forget: wait until the server has counted this one.
+    await waitFor('the server to count the ack', async () =>
+      (await jsm.consumers.info(def.stream, def.durableName)).num_ack_pending === 0 ? true : undefined,
+    );
   });
 
   it('acknowledges facts it has no handler for without calling anything', async () => {
@@ -341,6 +343,9 @@ describe('JetStream messaging (real NATS)', () => {
     expect(started.subject).toBe(subjectOf(CallStarted, tenantC));
     await waitFor('ignored', () => (outcomes.includes('ignored') ? true : undefined));
     expect(outcomes).toEqual(['ignored']);
-    expect((await jsm.consumers.info(def.stream, def.durableName)).num_ack_pending).toBe(0);
+    // Acks are fire-and-forget: wait until the server has counted this one.
+    await waitFor('the server to count the ack', async () =>
+      (await jsm.consumers.info(def.stream, def.durableName)).num_ack_pending === 0 ? true : undefined,
+    );
   });
 });
