@@ -108,7 +108,7 @@ try {
     ...Object.fromEntries(
       SERVICES.filter((s) => s.grpc).map((s) => [`${s.name.toUpperCase()}_GRPC_URL`, `127.0.0.1:${s.grpc}`]),
     ),
-    OPERATOR_TOKENS: process.env.CC_OPERATOR_TOKENS ?? 'demo-operator-token',
+    OPERATOR_TOKENS: process.env.CC_OPERATOR_TOKENS ?? 'demo=demo-operator-token',
     JWT_SECRET: process.env.CC_JWT_SECRET ?? 'demo-jwt-secret-0123456789abcdef0123456789',
   };
   for (const svc of SERVICES) {
