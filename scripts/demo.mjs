@@ -4,6 +4,7 @@
 // each is ready and says where it is. The simulated world (tenants, callers, agents, wallboard)
 // arrives with the demo issue; until then this says what is not there yet.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,8 @@ const SERVICES = [
 ];
 const ARI = { port: 8088, user: 'asterisk', password: 'asterisk', app: 'callcenter' };
 const children = [];
+// A fresh operator token per run (the gateway wants at least 24 characters); printed for people to use.
+const operatorToken = `demo-${randomBytes(18).toString('base64url')}`;
 let stopping = false;
 
 function stopAll(code) {
@@ -108,7 +111,7 @@ try {
     ...Object.fromEntries(
       SERVICES.filter((s) => s.grpc).map((s) => [`${s.name.toUpperCase()}_GRPC_URL`, `127.0.0.1:${s.grpc}`]),
     ),
-    OPERATOR_TOKENS: process.env.CC_OPERATOR_TOKENS ?? 'demo=demo-operator-token',
+    OPERATOR_TOKENS: process.env.CC_OPERATOR_TOKENS ?? `demo=${operatorToken}`,
     JWT_SECRET: process.env.CC_JWT_SECRET ?? 'demo-jwt-secret-0123456789abcdef0123456789',
   };
   for (const svc of SERVICES) {
@@ -130,7 +133,15 @@ try {
     say(
       `[demo] not there yet: ${missing.join(', ')}; and the simulated world of callers and agents (the demo issue)`,
     );
-  if (json) console.log(JSON.stringify({ started, missing }));
+  const gateway = started.find((s) => s.name === 'gateway');
+  if (gateway && !process.env.CC_OPERATOR_TOKENS)
+    say(
+      `[demo] operator token: ${operatorToken} (Authorization: Bearer <token> on ${gateway.url}/admin/v1; API docs at ${gateway.url}/docs)`,
+    );
+  if (json)
+    console.log(
+      JSON.stringify({ ...(gateway ? { gatewayUrl: gateway.url, operatorToken } : {}), started, missing }),
+    );
   if (durationS !== undefined) setTimeout(() => stopAll(0), durationS * 1000);
   else say('[demo] running; press Ctrl-C to stop');
 } catch (error) {
