@@ -19,4 +19,5 @@ module.exports = {
   // Generated code (Prisma, ts-proto) imports siblings as `./x.js`; resolve those to the .ts sources.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  setupFiles: [`${__dirname}/scripts/jest-fast-check.cjs`],
 };

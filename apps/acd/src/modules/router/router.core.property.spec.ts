@@ -94,7 +94,11 @@ async function yieldRandomly(random: () => number): Promise<void> {
 }
 
 describe('RouterCore over a compare-and-set store: exactly once under crashes and zombies', () => {
-  async function check(zombies: boolean, numRuns: number): Promise<void> {
+  async function check(
+    zombies: boolean,
+    numRuns: number,
+    replay?: { seed: number; path: string },
+  ): Promise<void> {
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 70 }), fc.integer(), async (ops, seed) => {
         let state = seed >>> 0 || 1;
@@ -253,12 +257,25 @@ describe('RouterCore over a compare-and-set store: exactly once under crashes an
             throw new Error(`acknowledged call ${callId} of ${agentId} vanished from the store`);
         }
       }),
-      { numRuns },
+      replay
+        ? { seed: replay.seed, path: replay.path, endOnFailure: true }
+        : // The seed is fixed for CI by scripts/jest-fast-check.cjs (FC_SEED=random explores).
+          { numRuns },
     );
   }
 
   it('never double-assigns, never double-acknowledges, never loses a call when routers crash', async () => {
     await check(false, 200);
+  }, 120_000);
+
+  // Open (found by a random-seed run on 2026-11-23, see ADR 0008): a call acknowledged, then rejected on
+  // the same router, then that router crashes: after takeover the call is neither acknowledged nor in
+  // the store ("call c0 lost"). Replays the shrunk counterexample; un-skip once fixed.
+  it.skip('regression: ack, reject, crash does not lose the call', async () => {
+    await check(false, 1, {
+      seed: -1163713075,
+      path: '131:4:7:7:11:11:19:23:23:13:13:13:13:13:13:13:13:13:13:13:13:13:13',
+    });
   }, 120_000);
 
   // Open: with a zombie router that keeps accepting acknowledgements next to its successor, fast-check
