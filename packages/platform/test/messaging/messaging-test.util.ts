@@ -1,10 +1,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { randomSuffix, waitFor as kitWaitFor, withDatabase } from '@cc/testing';
 
 /**
  * Isolation on the shared NATS: every suite owns streams with a unique NAME prefix whose subjects
@@ -15,9 +15,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@open
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-export function suffix(): string {
-  return randomBytes(4).toString('hex');
-}
+export const suffix = (): string => randomSuffix();
 
 /** Unique, valid tenant ids for one suite. */
 export function uniqueTenants(count: number): string[] {
@@ -30,11 +28,7 @@ export function uniqueStreamPrefix(): string {
 }
 
 /** A database URL with the database name replaced. */
-export function databaseUrlFor(database: string): string {
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
+export const databaseUrlFor = (database: string): string => withDatabase(DATABASE_URL, database);
 
 export interface TestTracing {
   exporter: InMemorySpanExporter;
@@ -60,20 +54,12 @@ export function installTestTracing(): TestTracing {
   };
 }
 
-/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(
+/** The kit's waitFor with this suite's longer default (15 s) and 50 ms polling. */
+export const waitFor = <T>(
   what: string,
   check: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+): Promise<T> => kitWaitFor(what, check, timeoutMs, 50);
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
