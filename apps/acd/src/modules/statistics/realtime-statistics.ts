@@ -1,5 +1,6 @@
 import { IndexedHeap, type HeapSlot } from '../routing/indexed-heap.util';
 import type { AgentState, RoutingEvent } from '../routing/routing.types';
+import { AgentStateSchema } from '@cc/contracts';
 import { nextMidnightIn, WindowedCounters, type WindowName } from './sliding-window.util';
 
 /*
@@ -37,15 +38,7 @@ const enum F {
 }
 
 const BUSY_STATES: ReadonlySet<AgentState> = new Set(['reserved', 'ringing', 'on_call', 'wrap_up']);
-const ALL_STATES: readonly AgentState[] = [
-  'logged_out',
-  'available',
-  'reserved',
-  'ringing',
-  'on_call',
-  'wrap_up',
-  'not_ready',
-];
+const ALL_STATES: readonly AgentState[] = AgentStateSchema.options;
 
 export interface QueueStatsConfig {
   readonly queueId: string;
