@@ -99,6 +99,52 @@ describe('world control API (/sim/v1)', () => {
     expect((await f.ctl.get('/sim/v1/calls')).body).toEqual([]);
   });
 
+  it('plays a queueing caller: patience until connected, talk time after, outcomes by end order', async () => {
+    await f.ctl.put('/sim/v1/endpoints/PJSIP/agent-7', { answerAfterMs: 1000 });
+    expect((await f.ctl.post('/sim/v1/inbound-calls', { from: '1', to: '2', patienceMs: -5 })).status).toBe(
+      400,
+    );
+    // Served: connected to the agent before its patience ran out, then talks 30 s and hangs up.
+    const served = await f.inbound({ patienceMs: 20_000, talkAfterConnectMs: 30_000 });
+    // Abandons: nobody connects it within 5 s.
+    const abandons = await f.inbound({ patienceMs: 5_000, talkAfterConnectMs: 30_000 });
+    await f.ari.post(`/channels/${served}/answer`);
+    await f.ari.post(`/channels/${abandons}/answer`);
+    const agent = (
+      (await f.ari.post('/channels?endpoint=PJSIP/agent-7&app=callcenter')).body as { id: string }
+    ).id;
+    const bridge = ((await f.ari.post('/bridges')).body as { id: string }).id;
+    await f.ari.post(`/bridges/${bridge}/addChannel?channel=${served}`);
+    await f.advance(1000);
+    await f.ari.post(`/bridges/${bridge}/addChannel?channel=${agent}`);
+    await f.advance(4000);
+    // 5 s: the abandoning caller gave up; the served one stays past its patience (connected at 1 s).
+    let ended = (await f.ctl.get('/sim/v1/calls/ended')).body as {
+      calls: Record<string, unknown>[];
+      nextCursor: number;
+    };
+    expect(ended.calls.map((c) => c['channelId'])).toEqual([abandons]);
+    expect(ended.calls[0]).toMatchObject({ connectedAt: null, hungUpBy: 'remote' });
+    await f.advance(16_000);
+    expect(((await f.ctl.get('/sim/v1/calls/ended?cursor=1')).body as { calls: unknown[] }).calls).toEqual(
+      [],
+    );
+    await f.advance(10_000);
+    ended = (await f.ctl.get(`/sim/v1/calls/ended?cursor=${ended.nextCursor}`)).body as typeof ended;
+    expect(ended.nextCursor).toBe(2);
+    expect(ended.calls).toEqual([
+      expect.objectContaining({
+        channelId: served,
+        hungUpBy: 'remote',
+        connectedTo: expect.stringMatching(/^PJSIP\/agent-7-/),
+      }),
+    ]);
+    const connectedAt = Date.parse(String(ended.calls[0]?.['connectedAt']));
+    const endedAt = Date.parse(String(ended.calls[0]?.['endedAt']));
+    expect(endedAt - connectedAt).toBe(30_000);
+    expect((await f.ctl.get('/sim/v1/calls/ended?cursor=-1')).status).toBe(400);
+  });
+
   it('lets the far end answer, press digits and hang up on demand', async () => {
     await f.ctl.put('/sim/v1/endpoints/PJSIP/customer', { answerAfterMs: null });
     const id = (

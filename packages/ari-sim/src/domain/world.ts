@@ -191,6 +191,7 @@ export class AsteriskWorld {
   private readonly storedRecordings = new Map<string, StoredRecording>();
   private readonly endpoints = new Map<string, EndpointBehaviour>();
   private readonly outcomes = new Map<string, CallOutcome>();
+  private readonly endedOrder: CallOutcome[] = [];
   private readonly globals = new Map<string, string>();
   private readonly snoopsByTarget = new Map<string, string[]>();
   private readonly extraSounds: Map<string, number>;
@@ -424,6 +425,8 @@ export class AsteriskWorld {
       dtmfSentByApp: '',
       dtmfPressed: '',
       bridged: false,
+      connectedAt: null,
+      connectedTo: null,
       redirectedTo: null,
       continuedTo: null,
       media: [],
@@ -505,6 +508,11 @@ export class AsteriskWorld {
     ch.variables.set('SIM_APP', app);
     if (spec.hangupAfterMs !== undefined && spec.hangupAfterMs !== null) {
       this.after(ch, spec.hangupAfterMs, () => this.remoteHangup(ch));
+    }
+    if (spec.patienceMs !== undefined) {
+      this.after(ch, spec.patienceMs, () => {
+        if (this.outcome(ch)?.connectedAt === null) this.remoteHangup(ch);
+      });
     }
     this.runDialplan(ch, ch.dialplan.context, spec.to, 1);
     return ch;
@@ -1011,6 +1019,7 @@ export class AsteriskWorld {
       outcome.cause = cause;
       outcome.causeTxt = CAUSE_TEXT[cause] ?? 'Unknown';
       outcome.hungUpBy = by;
+      this.endedOrder.push(outcome);
     }
   }
 
@@ -1315,6 +1324,7 @@ export class AsteriskWorld {
   private updateBridgePeers(bridge: Bridge): void {
     if (bridge.bridgeType !== 'mixing') return;
     const members = bridge.channels.map((id) => this.channels.get(id)).filter((c): c is Channel => !!c);
+    this.markConnected(members);
     const total = members.length + (bridge.recorderName ? 1 : 0);
     if (total < 2) return;
     for (const ch of members) {
@@ -1327,6 +1337,25 @@ export class AsteriskWorld {
       const only = members.length === 2 && !bridge.recorderName ? members.find((m) => m !== ch) : undefined;
       const callId = only ? only.protocolId : '';
       if (ch.variables.get('BRIDGEPVTCALLID') !== callId) this.setVar(ch, 'BRIDGEPVTCALLID', callId);
+    }
+  }
+
+  /**
+   * Records the first moment each answered party shares a mixing bridge with another answered party (the
+   * caller reaches an agent): the ground truth of "answered" for the demo and the end-to-end benchmark, and
+   * the start of a caller's `talkAfterConnectMs`.
+   */
+  private markConnected(members: Channel[]): void {
+    const live = members.filter((m) => m.answeredAt !== undefined && m.role !== 'snoop' && !m.destroyed);
+    if (live.length < 2) return;
+    for (const ch of live) {
+      const outcome = this.outcome(ch);
+      if (!outcome || outcome.connectedAt !== null) continue;
+      const peer = live.find((m) => m !== ch);
+      outcome.connectedAt = asteriskTimestamp(this.clock.now());
+      outcome.connectedTo = peer?.name ?? null;
+      const talk = ch.inbound?.talkAfterConnectMs;
+      if (talk !== undefined) this.after(ch, talk, () => this.remoteHangup(ch));
     }
   }
 
@@ -1873,6 +1902,15 @@ export class AsteriskWorld {
     return [...this.outcomes.values()];
   }
 
+  /**
+   * Outcomes of channels that ended, in the order they ended, from `cursor` (an index into that order):
+   * lets a driver follow thousands of calls without re-reading them all.
+   */
+  endedOutcomes(cursor: number, limit = 5000): { calls: CallOutcome[]; nextCursor: number } {
+    const calls = this.endedOrder.slice(cursor, cursor + limit);
+    return { calls, nextCursor: cursor + calls.length };
+  }
+
   state(): Record<string, unknown> {
     return {
       channels: [...this.channels.values()].map((ch) => ({
@@ -1910,6 +1948,7 @@ export class AsteriskWorld {
     this.storedRecordings.clear();
     this.endpoints.clear();
     this.outcomes.clear();
+    this.endedOrder.length = 0;
     this.snoopsByTarget.clear();
   }
 

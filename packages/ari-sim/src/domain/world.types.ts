@@ -43,6 +43,13 @@ export interface InboundCallSpec {
   talk?: TalkSegment[];
   /** After a successful REFER (redirect of an answered call) the caller's BYE follows this late. */
   referHangupAfterMs?: number;
+  /**
+   * A waiting caller's patience, from arrival: hangs up then unless connected to another party by then
+   * (queueing theory's abandonment). Unlike `hangupAfterMs` it does not end a call already connected.
+   */
+  patienceMs?: number;
+  /** Once first connected to another party, the caller hangs up this long after (the talk time). */
+  talkAfterConnectMs?: number;
 }
 
 export type ChannelRole = 'inbound' | 'outbound' | 'local1' | 'local2' | 'snoop' | 'dialed';
@@ -114,6 +121,10 @@ export interface CallOutcome {
   dtmfSentByApp: string;
   dtmfPressed: string;
   bridged: boolean;
+  /** First moment the channel shared a mixing bridge with another answered party (not a snoop). */
+  connectedAt: string | null;
+  /** That party's channel name (e.g. `PJSIP/agent-1001-00000003`). */
+  connectedTo: string | null;
   redirectedTo: string | null;
   continuedTo: string | null;
   media: string[];

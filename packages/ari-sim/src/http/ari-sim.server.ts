@@ -125,7 +125,7 @@ export async function startAriSim(options: AriSimOptions = {}): Promise<AriSim> 
       return;
     }
     if (url.pathname.startsWith('/sim/v1/') || url.pathname === '/sim/v1') {
-      reply(res, control.handle(method, url.pathname, rawBody));
+      reply(res, control.handle(method, url.pathname, rawBody, url.searchParams));
       return;
     }
     if (!url.pathname.startsWith('/ari/') && url.pathname !== '/ari') {

@@ -84,6 +84,10 @@ export function parseInboundCall(body: unknown): InboundCallSpec {
   if (hangupAfterMs !== undefined) spec.hangupAfterMs = hangupAfterMs;
   const refer = ms(o, 'referHangupAfterMs');
   if (typeof refer === 'number') spec.referHangupAfterMs = refer;
+  const patience = ms(o, 'patienceMs');
+  if (typeof patience === 'number') spec.patienceMs = patience;
+  const talkAfterConnect = ms(o, 'talkAfterConnectMs');
+  if (typeof talkAfterConnect === 'number') spec.talkAfterConnectMs = talkAfterConnect;
   return spec;
 }
 
@@ -114,7 +118,7 @@ export class SimControl {
     private readonly clock: { timeScale?: number; setTimeScale?(scale: number): void },
   ) {}
 
-  handle(method: string, pathname: string, rawBody: string): AriResult {
+  handle(method: string, pathname: string, rawBody: string, query?: URLSearchParams): AriResult {
     let body: unknown;
     if (rawBody.trim().length > 0) {
       try {
@@ -124,7 +128,7 @@ export class SimControl {
       }
     }
     try {
-      return this.route(method, pathname.slice('/sim/v1'.length), body);
+      return this.route(method, pathname.slice('/sim/v1'.length), body, query);
     } catch (err) {
       if (err instanceof BadRequest) return { status: 400, body: { message: err.message } };
       if (err instanceof AriError) return { status: err.status, body: err.body };
@@ -132,7 +136,7 @@ export class SimControl {
     }
   }
 
-  private route(method: string, rest: string, body: unknown): AriResult {
+  private route(method: string, rest: string, body: unknown, query: URLSearchParams | undefined): AriResult {
     const parts = rest
       .split('/')
       .filter((s) => s.length > 0)
@@ -194,6 +198,12 @@ export class SimControl {
         break;
       case 'calls':
         if (method === 'GET' && tail.length === 0) return { status: 200, body: this.world.callOutcomes() };
+        if (method === 'GET' && tail.length === 1 && tail[0] === 'ended') {
+          const cursor = Number(query?.get('cursor') ?? '0');
+          if (!Number.isInteger(cursor) || cursor < 0)
+            throw new BadRequest('cursor must be a non-negative integer');
+          return { status: 200, body: this.world.endedOutcomes(cursor) };
+        }
         break;
       case 'reset':
         if (method === 'POST' && tail.length === 0) {
