@@ -34,12 +34,12 @@ export class CrmDatabase implements OnModuleDestroy {
 
   /** Runs `fn` in one transaction of the current tenant (TenantContext). */
   tenant<R>(fn: (tx: CrmTx, tenantId: string) => Promise<R>): Promise<R> {
-    return this.db.tenant(fn).catch(translateUniqueViolation);
+    return this.db.tenant(fn).catch(translateDatabaseError);
   }
 
   /** The same for long bulk work (Prisma's default interactive transaction timeout is 5 s). */
   tenantBulk<R>(fn: (tx: CrmTx, tenantId: string) => Promise<R>): Promise<R> {
-    return this.bulkDb.tenant(fn).catch(translateUniqueViolation);
+    return this.bulkDb.tenant(fn).catch(translateDatabaseError);
   }
 
   /**
@@ -102,7 +102,7 @@ export class CrmDatabase implements OnModuleDestroy {
     } catch (error) {
       failed = true;
       await client.query('ROLLBACK').catch(() => undefined);
-      return translateUniqueViolation(error);
+      return translateDatabaseError(error);
     } finally {
       // After a failed (possibly aborted mid-COPY) transaction the connection is not reused.
       client.release(failed);
@@ -124,12 +124,26 @@ export class CrmDatabase implements OnModuleDestroy {
  * concurrent writer can still win between the check and the insert. That race ends here as a 409,
  * not as a 500.
  */
-function translateUniqueViolation(error: unknown): never {
+function translateDatabaseError(error: unknown): never {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : '';
   if (code === 'P2002' || code === '23505' || /unique constraint/i.test(message)) {
     throw new AppError(ErrorKind.AlreadyExists, 'a value that must be unique was taken meanwhile; retry', {
       code: 'crm.unique_violation',
+      cause: error,
+    });
+  }
+  // No free connection in time (P2028), or a write conflict / deadlock Postgres resolved by aborting
+  // us (P2034, 40001, 40P01): the request did nothing and may be retried; 503, not a 500.
+  if (
+    code === 'P2028' ||
+    code === 'P2034' ||
+    code === '40001' ||
+    code === '40P01' ||
+    /Code: `(40001|40P01)`/.test(message)
+  ) {
+    throw new AppError(ErrorKind.Unavailable, 'the database is busy; retry shortly', {
+      code: 'crm.busy',
       cause: error,
     });
   }

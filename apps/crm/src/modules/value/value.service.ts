@@ -44,6 +44,8 @@ export class ValueService {
     const input = parseOrThrow(RevenueInputSchema, body, 'body');
     const amount = BigInt(input.amountMinor);
     return this.database.tenant(async (tx, tenantId) => {
+      // Before the customer's row is touched: see lockTenantTiers.
+      await lockTenantTiers(tx, tenantId);
       const settings = await this.settings.get(tx, tenantId);
       if (input.currency !== settings.currency) {
         throw AppError.invalid([
@@ -114,6 +116,7 @@ export class ValueService {
    * into the service.
    */
   async recomputeInTx(tx: CrmTx, tenantId: string): Promise<TierChange[]> {
+    await lockTenantTiers(tx, tenantId);
     const settings = await this.settings.get(tx, tenantId);
     const { topShare, highShare, mediumShare } = settings.tierPolicy;
     const rows = await tx.$queryRaw<{ id: string; from: number; to: number; value: bigint }[]>`
@@ -144,4 +147,14 @@ export class ValueService {
       value: BigInt(r.value),
     }));
   }
+}
+
+/**
+ * One tier re-ranking per tenant at a time. Re-ranking rewrites tiers across the tenant's customers,
+ * so two concurrent revenue records (each holding its own customer's row) deadlocked on each other's
+ * rows under load. A transaction-scoped advisory lock, taken before any row, orders them instead
+ * (re-entrant within the transaction, released at commit).
+ */
+async function lockTenantTiers(tx: CrmTx, tenantId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('crm.tiers'), hashtext(${tenantId}))`;
 }

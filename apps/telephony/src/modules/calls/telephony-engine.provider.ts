@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { APP_CONFIG, NatsConnectionService, type ReadinessCheck } from '@cc/platform';
+import { APP_CONFIG, MetricsService, NatsConnectionService, type ReadinessCheck } from '@cc/platform';
 import type { TelephonyConfig } from '../../config/telephony.config';
 import { systemClock } from '../../infrastructure/clock';
 import { AcdGrpcAdapter } from '../acd/acd-grpc.adapter';
@@ -18,6 +18,7 @@ import { KvCallStateStore } from '../ha/kv-call-state.store';
 import { NodeLease } from '../ha/node-lease';
 import { NodeSupervisor } from '../ha/node-supervisor';
 import { KvRevisionedStore } from '../ha/revisioned-store';
+import { CallStepLatencyMetrics } from './call-step-latency.metrics';
 import { JetStreamCallFacts } from './jetstream-call-facts.adapter';
 import { TelephonyEngine } from './telephony.engine';
 
@@ -42,13 +43,16 @@ export class TelephonyEngineHost implements OnApplicationBootstrap, OnApplicatio
   private readonly acd: AcdGrpcAdapter;
   private readonly crm: CrmGrpcAdapter;
   private readonly lookup: EntryPointLookup;
+  private readonly stepLatency: CallStepLatencyMetrics;
   private readonly logger = new Logger('Telephony');
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: TelephonyConfig,
     private readonly nats: NatsConnectionService,
     entryPoints: EntryPointsCache,
+    metrics: MetricsService,
   ) {
+    this.stepLatency = new CallStepLatencyMetrics(metrics.registry);
     this.instanceId = config.TELEPHONY_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
     this.acd = new AcdGrpcAdapter(config.ACD_GRPC_URL);
     this.crm = new CrmGrpcAdapter(config.CRM_GRPC_URL, config.CRM_SCREEN_POP_DEADLINE_MS, (error) =>
@@ -125,6 +129,7 @@ export class TelephonyEngineHost implements OnApplicationBootstrap, OnApplicatio
             clock: systemClock,
             logger: this.logger,
             store,
+            timings: this.stepLatency.record,
           },
         );
         return engine;
