@@ -101,7 +101,7 @@ export function demoWorld(): WorldSpec {
       timeZone: 'America/New_York',
       did: '+15551000100',
       busyHourRate: 240,
-      customers: 300,
+      customers: 200,
       knownCallerShare: 0.45,
       menuKeyAfterS: 3,
       queues: [
@@ -130,7 +130,7 @@ export function demoWorld(): WorldSpec {
       timeZone: 'America/Chicago',
       did: '+15551000200',
       busyHourRate: 180,
-      customers: 300,
+      customers: 200,
       knownCallerShare: 0.6,
       menuKeyAfterS: 3,
       queues: [
@@ -160,7 +160,7 @@ export function demoWorld(): WorldSpec {
       timeZone: 'America/Los_Angeles',
       did: '+15551000300',
       busyHourRate: 180,
-      customers: 300,
+      customers: 200,
       knownCallerShare: 0.35,
       menuKeyAfterS: 3,
       queues: [
