@@ -29,7 +29,7 @@ import { applyMigrations } from '@cc/platform';
 import { createTestDatabase, freePort, hashDirectories, PrivateNatsServer } from '@cc/testing';
 import { erlangA, erlangC } from '@cc/acd/dist/modules/staffing/erlang.util';
 import { AgentDriver } from '../src/agents';
-import { CallerDriver, type DrawnCaller } from '../src/callers';
+import { CallerDriver } from '../src/callers';
 import { requestJson } from '../src/http';
 import { classifyCall, kpisOf, type CallResult, type SimOutcome } from '../src/kpi';
 import { histogramQuantile } from '../src/prometheus';
