@@ -8,6 +8,7 @@ import { startHaInstance, type HaInstance } from '../fixtures/ha-instance';
 import { startHarness, type Harness } from '../fixtures/telephony-harness';
 
 const DID = '+15552000';
+const MENU_DID = '+15552001';
 const LEASE_TTL_MS = 1_500;
 
 describe('active/standby takeover of a node', () => {
@@ -42,6 +43,38 @@ describe('active/standby takeover of a node', () => {
       },
       settings: DEFAULT_TENANT_SETTINGS,
     });
+    h.entryPoints.add({
+      tenantId: h.tenantId,
+      did: MENU_DID,
+      flowId: 'two-menus',
+      flow: {
+        start: 'first',
+        steps: {
+          first: {
+            type: 'menu',
+            prompt: ['sound:first-menu'],
+            options: { '1': 'german' },
+            timeoutMs: 5000,
+            retries: 0,
+            invalidPrompt: ['sound:invalid'],
+            onFailure: 'bye',
+          },
+          german: { type: 'set', skills: [{ skillId: 'de', minLevel: 3 }], priority: 40, next: 'second' },
+          second: {
+            type: 'menu',
+            prompt: ['sound:second-menu'],
+            options: { '2': 'queue' },
+            timeoutMs: 20_000,
+            retries: 1,
+            invalidPrompt: ['sound:invalid'],
+            onFailure: 'bye',
+          },
+          queue: { type: 'queue', queueId: 'sales', announceEverySeconds: 0, mohClass: 'default' },
+          bye: { type: 'hangup' },
+        },
+      },
+      settings: DEFAULT_TENANT_SETTINGS,
+    });
   });
 
   afterAll(async () => {
@@ -63,6 +96,52 @@ describe('active/standby takeover of a node', () => {
     if (!entry || entry.operation !== 'PUT') return undefined;
     return (JSON.parse(new TextDecoder().decode(entry.value)) as CallSnapshot).state;
   };
+
+  it('a caller in the middle of the IVR keeps its place (step, routing, keys) across a takeover', async () => {
+    const active = await startInstance('instance-ivr-a');
+    const standby = await startInstance('instance-ivr-b');
+    expect(active.supervisor.role).toBe('active');
+    h.peers.state.agents = [];
+    // Presses 1 in the first menu at once; 2 in the second menu only after the takeover (simulated time
+    // runs 10x: 60 s is 6 s real; a key pressed while no instance is connected is lost, as on Asterisk).
+    const channelId = await h.placeCall({
+      from: '+15550000009',
+      to: MENU_DID,
+      dtmf: [
+        { afterMs: 300, digits: '1' },
+        { afterMs: 60_000, digits: '2' },
+      ],
+    });
+    const callId = callIdForChannel(channelId);
+    await waitFor(
+      'the caller at the second menu, saved',
+      async () => {
+        const entry = await active.calls.get(callId);
+        if (!entry || entry.operation !== 'PUT') return undefined;
+        return (
+          (JSON.parse(new TextDecoder().decode(entry.value)) as CallSnapshot).ivr?.step === 'second' ||
+          undefined
+        );
+      },
+      10_000,
+    );
+    await active.kill();
+    await waitFor('the standby took over', () => standby.supervisor.role === 'active', 10_000);
+    const completed = await hasFact(callId, 'ivr.completed');
+    // Started over, the caller's 2 would have been an invalid key in the first menu.
+    expect(completed.payload).toMatchObject({
+      outcome: 'queue',
+      queueId: 'sales',
+      path: ['first', 'german', 'second', 'queue'],
+      digits: '12',
+    });
+    const queued = await hasFact(callId, 'call.queued');
+    expect(queued.payload).toMatchObject({ priority: 40, skills: [{ skill: 'de', minLevel: 3 }] });
+    // The caller gives up in the queue: the call ends once, on the standby, and leaves no snapshot behind.
+    await fetch(`${h.sim.url}/sim/v1/channels/${channelId}/hangup`, { method: 'POST' });
+    await hasFact(callId, 'call.ended');
+    await standby.stop();
+  });
 
   it('the standby takes over a queued, a ringing and a bridged call when the active dies; each ends once with all its facts', async () => {
     h.peers.state.ringTimeoutSeconds = 600;

@@ -1,5 +1,5 @@
 import type { AssignmentRef } from '../acd/acd.port';
-import type { RoutingChoice } from '../flows/ivr.runner';
+import type { IvrProgress, RoutingChoice } from '../flows/ivr.runner';
 import type { TenantTelephonySettings } from '../entry-points/entry-point.types';
 
 export type CallState =
@@ -44,6 +44,8 @@ export interface CallSnapshot {
   /** Outbound: the longest a live answer waits for an agent before the safe-harbour message. */
   maxConnectDelayMs?: number;
   state: CallState;
+  /** While in the IVR: the step the caller is at, so another instance can resume there. */
+  ivr?: IvrProgress;
   startedAt: number;
   queuedAt: number | undefined;
   connectedAt: number | undefined;

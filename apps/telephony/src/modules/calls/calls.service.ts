@@ -24,7 +24,8 @@ import { type AriChannel, AriHttpClient, AriHttpError, ignoreGone } from '../ari
 import type { AcdPort, AssignmentRef } from '../acd/acd.port';
 import type { CrmPort, ScreenPopResult } from '../crm/crm.port';
 import type { EntryPointLookup } from '../entry-points/entry-point.types';
-import { runIvr, type IvrResult } from '../flows/ivr.runner';
+import { runIvr, type IvrProgress, type IvrResult } from '../flows/ivr.runner';
+import type { IvrFlowDefinition } from '../flows/ivr-flow.schema';
 import type { Clock } from '../../infrastructure/clock';
 import type { CallFactsPort } from './call-facts.port';
 import { CallGoneError, CallIo } from './call-io';
@@ -186,11 +187,34 @@ export class CallsService {
     );
     try {
       await this.ari.answer(channel.id);
-      const result = await runIvr(target.flow, target.settings.timeZone, call.io, target.settings.holidays);
-      await this.afterIvr(call, result);
     } catch (error) {
       if (error instanceof CallGoneError || call.ended) return;
       this.logger.error(`call ${callId}: ${describe(error)}`);
+      await this.hangupCaller(call, 'system');
+      return;
+    }
+    await this.runFlow(call, target);
+  }
+
+  /** Runs (or, after a takeover, resumes) the caller's IVR flow, saving each step as it starts. */
+  private async runFlow(
+    call: Call,
+    target: { flow: IvrFlowDefinition; settings: { timeZone: string; holidays: readonly string[] } },
+    resume?: IvrProgress,
+  ): Promise<void> {
+    try {
+      const result = await runIvr(target.flow, target.settings.timeZone, call.io, target.settings.holidays, {
+        ...(resume ? { resume } : {}),
+        onStep: (progress) => {
+          call.s.ivr = progress;
+          this.save(call);
+        },
+      });
+      call.s.ivr = undefined;
+      await this.afterIvr(call, result);
+    } catch (error) {
+      if (error instanceof CallGoneError || call.ended) return;
+      this.logger.error(`call ${call.s.callId}: ${describe(error)}`);
       await this.hangupCaller(call, 'system');
     }
   }
@@ -371,6 +395,7 @@ export class CallsService {
   private async leaveForCallback(call: Call): Promise<void> {
     const s = call.s;
     s.state = 'ivr';
+    s.ivr = undefined;
     this.clearAnnouncement(call);
     await this.acd
       .cancel(s.tenantId, s.callId, AcdV1.CancelReason.CANCEL_REASON_CALLBACK_REQUESTED)
@@ -478,12 +503,19 @@ export class CallsService {
       return;
     }
     switch (s.state) {
-      case 'ivr':
-        // The place in the flow is not kept: the caller hears the flow again from its start.
+      case 'ivr': {
+        // Resume at the step the caller was at (it restarts: a prompt plays again, a menu asks again),
+        // unless the flow changed meanwhile: then the caller hears the new flow from its start.
+        const target = s.did ? await this.lookup.findByDid(s.did).catch(() => undefined) : undefined;
+        if (target && target.flowId === s.flowId && s.ivr && target.flow.steps[s.ivr.step]) {
+          void this.runFlow(call, target, s.ivr);
+          return;
+        }
         this.untrack(call);
         if (s.did) await this.onInbound(caller, s.did);
         else await this.hangupCaller(call, 'system');
         return;
+      }
       case 'queued':
         this.armCallbackKey(call);
         await ignoreGone(this.ari.startMoh(s.channelId, s.mohClass));

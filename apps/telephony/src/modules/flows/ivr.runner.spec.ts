@@ -1,4 +1,4 @@
-import { runIvr, type IvrChannelPort } from './ivr.runner';
+import { runIvr, type IvrChannelPort, type IvrProgress } from './ivr.runner';
 import { validateIvrFlow } from './ivr-flow.validation';
 import type { IvrFlowDefinition } from './ivr-flow.schema';
 
@@ -95,5 +95,40 @@ describe('runIvr', () => {
     const port = fakePort([]);
     port.play = () => Promise.reject(new Error('gone'));
     await expect(runIvr(menuFlow, 'Europe/Zurich', port)).rejects.toThrow('gone');
+  });
+
+  it('reports each step as it starts and resumes from a saved step with its routing, path and digits', async () => {
+    const steps: string[] = [];
+    const saved: IvrProgress[] = [];
+    await runIvr(menuFlow, 'Europe/Zurich', fakePort(['1']), [], {
+      onStep: (p) => {
+        steps.push(p.step);
+        saved.push(p);
+      },
+    });
+    expect(steps).toEqual(['hours', 'menu', 'vip', 'q']);
+    const atQueue = saved[3]!;
+    expect(atQueue).toMatchObject({
+      path: ['hours', 'menu', 'vip'],
+      digits: '1',
+      routing: { priority: 50, language: 'de' },
+    });
+
+    // Another instance resumes at the menu: the menu asks again, the hours are not checked again.
+    const port = fakePort(['1'], new Date('2026-11-22T23:00:00Z')); // a Sunday night: would be closed
+    const resumed = await runIvr(menuFlow, 'Europe/Zurich', port, [], { resume: saved[1]! });
+    expect(port.played).toEqual([['sound:menu']]);
+    expect(resumed).toMatchObject({
+      outcome: { kind: 'queue' },
+      path: ['hours', 'menu', 'vip', 'q'],
+      digits: '1',
+    });
+    // The saved progress is a copy: running on does not change it.
+    expect(saved[1]).toEqual({
+      step: 'menu',
+      routing: { skills: [], priority: 0, language: undefined },
+      path: ['hours'],
+      digits: '',
+    });
   });
 });

@@ -23,6 +23,21 @@ export type IvrOutcome =
   | { kind: 'message'; recordingName: string | undefined; routing: RoutingChoice }
   | { kind: 'hangup' };
 
+/** Where a caller is in a flow: enough to resume there on another instance after a takeover. */
+export interface IvrProgress {
+  step: string;
+  routing: RoutingChoice;
+  path: string[];
+  digits: string;
+}
+
+export interface IvrRunOptions {
+  /** Continue from here (the step restarts: a prompt is played again, a menu asks again). */
+  resume?: IvrProgress;
+  /** Called as each step starts, with a copy of the progress (the call's snapshot keeps it). */
+  onStep?: (progress: IvrProgress) => void;
+}
+
 export interface IvrResult {
   outcome: IvrOutcome;
   path: string[];
@@ -41,14 +56,24 @@ export async function runIvr(
   tenantTimeZone: string,
   port: IvrChannelPort,
   tenantHolidays: readonly string[] = [],
+  options: IvrRunOptions = {},
 ): Promise<IvrResult> {
-  const routing: RoutingChoice = { skills: [], priority: 0, language: undefined };
-  const path: string[] = [];
-  let digits = '';
-  let current = flow.start;
-  for (let count = 0; count < MAX_STEPS_PER_CALL; count++) {
+  const resume = options.resume;
+  const routing: RoutingChoice = resume
+    ? { ...resume.routing, skills: resume.routing.skills.map((s) => ({ ...s })) }
+    : { skills: [], priority: 0, language: undefined };
+  const path: string[] = resume ? [...resume.path] : [];
+  let digits = resume?.digits ?? '';
+  let current = resume?.step ?? flow.start;
+  for (let count = path.length; count < MAX_STEPS_PER_CALL; count++) {
     const step: IvrStep | undefined = flow.steps[current];
     if (!step) return { outcome: { kind: 'hangup' }, path, digits };
+    options.onStep?.({
+      step: current,
+      routing: { ...routing, skills: routing.skills.map((s) => ({ ...s })) },
+      path: [...path],
+      digits,
+    });
     path.push(current);
     switch (step.type) {
       case 'play':
