@@ -10,6 +10,7 @@ interface SimChannel {
   name: string;
   bridge: string | null;
   moh: string | null;
+  snoop?: { of: string; spy: string; whisper: string };
 }
 
 describe('in-call control over gRPC: hold, transfer, monitoring, hang-up', () => {
@@ -206,11 +207,13 @@ describe('in-call control over gRPC: hold, transfer, monitoring, hang-up', () =>
   });
 
   it.each([
-    ['listen', TelephonyV1.MonitoringMode.MONITORING_MODE_LISTEN],
-    ['whisper', TelephonyV1.MonitoringMode.MONITORING_MODE_WHISPER],
+    // The snoop sits on the agent's leg: it hears both directions; a whisper speaks only into the audio
+    // going out to the agent's phone (the customer never hears the supervisor), a listen speaks nowhere.
+    ['listen', TelephonyV1.MonitoringMode.MONITORING_MODE_LISTEN, 'none'],
+    ['whisper', TelephonyV1.MonitoringMode.MONITORING_MODE_WHISPER, 'out'],
   ])(
     'a supervisor %ss: snoop on the agent bridged with the supervisor phone, stopped on request',
-    async (mode, value) => {
+    async (mode, value, whisper) => {
       w.sim.world.setEndpointBehaviour('PJSIP/sup-2001', { answerAfterMs: 300 });
       const { callId, agentChannel } = await connectedCall(`agent-mon-${mode}`, '+15550000105');
       const { monitoringId } = await as(() =>
@@ -232,6 +235,7 @@ describe('in-call control over gRPC: hold, transfer, monitoring, hang-up', () =>
         10_000,
       );
       expect(channelOf(snoopChannel)?.name).toContain(`Snoop/${agentChannel}`);
+      expect(channelOf(snoopChannel)?.snoop).toEqual({ of: agentChannel, spy: 'both', whisper });
       // The conversation itself is untouched.
       expect(channelOf(agentChannel)?.bridge).toBe(channelOf(callId.slice('call-'.length))?.bridge);
       expect((await as(() => w.client.stopMonitoring({ callId, monitoringId }))).stopped).toBe(true);

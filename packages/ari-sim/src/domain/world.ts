@@ -404,6 +404,7 @@ export class AsteriskWorld {
       program: undefined,
       dialplanTarget: undefined,
       snoopOf: undefined,
+      snoopDirections: undefined,
       dialString: init.dialString,
       endpointKey: init.endpointKey,
       originateTimer: undefined,
@@ -1199,6 +1200,7 @@ export class AsteriskWorld {
       endpointKey: 'Snoop',
     });
     snoop.snoopOf = target.id;
+    snoop.snoopDirections = { spy: params.spy ?? 'none', whisper: params.whisper ?? 'none' };
     this.snoopsByTarget.set(target.id, [...(this.snoopsByTarget.get(target.id) ?? []), snoop.id]);
     snoop.answeredAt = this.clock.now();
     const json = this.channelJson(snoop);
@@ -1922,6 +1924,7 @@ export class AsteriskWorld {
         app: ch.stasisApp ?? null,
         bridge: ch.bridgeId ?? null,
         moh: ch.moh ?? null,
+        ...(ch.snoopDirections ? { snoop: { of: ch.snoopOf, ...ch.snoopDirections } } : {}),
       })),
       bridges: this.listBridges(),
       recordings: {

@@ -100,6 +100,8 @@ export interface Channel {
   /** For a dialplan-started outbound originate: where to go once answered. */
   dialplanTarget: { context: string; exten: string; priority: number } | undefined;
   snoopOf: string | undefined;
+  /** A snoop's directions (Asterisk: spy = what it hears of the target, whisper = where it speaks). */
+  snoopDirections: { spy: string; whisper: string } | undefined;
   readonly dialString: string;
   readonly endpointKey: string;
   originateTimer: TimerId | undefined;
