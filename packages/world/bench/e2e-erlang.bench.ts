@@ -2,8 +2,8 @@
  * Issue 8's end-to-end benchmark: the real stack (ARI simulator -> telephony -> acd -> simulator, with
  * NATS JetStream, gRPC and Postgres, each service its own process) carries Poisson callers to one
  * single-skill queue of N agents, and what the callers lived is compared with queueing theory.
- *   npm run bench -- e2e-erlang [--agents 33 --lambda 600 --aht 180 --patience <s> --time-scale 30
- *     --duration 7200 --seed 1 --epsilon 0.5]
+ *   npm run bench -- e2e-erlang [--agents 33 --lambda 600 --aht 180 --patience <s> --time-scale 20
+ *     --duration 7200 --seed 1 --epsilon 2 --warmup 600]
  * (--duration in scenario seconds; --patience omitted = Erlang C, else Erlang A with exponential patience.)
  *
  * Measured from the simulator's outcomes (scenario time): a caller's wait runs from arrival to being
@@ -51,10 +51,10 @@ const agents = need(arg('agents', 33));
 const lambda = need(arg('lambda', 600));
 const aht = need(arg('aht', 180));
 const patience = arg('patience', undefined);
-const timeScale = need(arg('time-scale', 30));
+const timeScale = need(arg('time-scale', 20));
 const durationS = need(arg('duration', 7200));
 const seed = need(arg('seed', 1));
-const epsilon = need(arg('epsilon', 0.5));
+const epsilon = need(arg('epsilon', 2));
 // Callers of the first --warmup scenario seconds are left out of both the measurement and the reference
 // (cold connections and JIT; the reference still serves them, so its state at the cut matches).
 const warmupS = process.argv.includes('--warmup')
