@@ -25,8 +25,7 @@
  * platformEffect, controlVariate, enqueueP50Ms/P99Ms, ringingP50Ms/P99Ms, bridgedP50Ms/P99Ms (real ms,
  * from telephony's cc_telephony_call_step_seconds histograms).
  */
-import { applyMigrations } from '@cc/platform';
-import { createTestDatabase, freePort, hashDirectories, PrivateNatsServer } from '@cc/testing';
+import { freePort, PrivateNatsServer } from '@cc/testing';
 import { erlangA, erlangC } from '@cc/acd/dist/modules/staffing/erlang.util';
 import { AgentDriver } from '../src/agents';
 import { CallerDriver } from '../src/callers';
@@ -37,7 +36,8 @@ import { acdClient, provisionWorld } from '../src/provision';
 import { Random } from '../src/random';
 import { runReferenceQueue } from '../src/reference-queue';
 import { erlangWorld } from '../src/scenario';
-import { packageFile, startStack, type ServiceName } from '../src/stack';
+import { startStack, type ServiceName } from '../src/stack';
+import { createStackDatabase } from '../src/stack-database';
 
 function arg(name: string, fallback: number | undefined): number | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -102,19 +102,7 @@ function theory(): {
 async function main(): Promise<void> {
   const started = Date.now();
   const nats = await PrivateNatsServer.start();
-  const migrations = APPS.map((app) => packageFile(`@cc/${app}`, 'prisma/migrations'));
-  const db = await createTestDatabase({
-    label: 'e2e',
-    templateKey: hashDirectories(...migrations),
-    migrate: async (url) => {
-      for (const app of APPS)
-        await applyMigrations({
-          url,
-          schema: app,
-          migrationsDir: packageFile(`@cc/${app}`, 'prisma/migrations'),
-        });
-    },
-  });
+  const db = await createStackDatabase('e2e', APPS);
   const ports = {
     crm: { http: await freePort(), grpc: await freePort() },
     acd: { http: await freePort(), grpc: await freePort() },

@@ -1,21 +1,25 @@
+import type { CallOutcome } from '@cc/ari-sim';
+
 /**
  * The ground truth of a run: what the simulated callers experienced, read from the ARI simulator's
  * call outcomes (never from the platform's own statistics, which are what is being judged).
  */
-export interface SimOutcome {
-  channelId: string;
-  name: string;
-  direction: string;
-  endpoint: string;
-  from: string;
-  to: string;
-  createdAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
-  hungUpBy: 'remote' | 'app' | 'system' | null;
-  connectedAt: string | null;
-  connectedTo: string | null;
-}
+/** The simulator's record of one channel (GET /sim/v1/calls). */
+export type SimOutcome = Pick<
+  CallOutcome,
+  | 'channelId'
+  | 'name'
+  | 'direction'
+  | 'endpoint'
+  | 'from'
+  | 'to'
+  | 'createdAt'
+  | 'answeredAt'
+  | 'endedAt'
+  | 'hungUpBy'
+  | 'connectedAt'
+  | 'connectedTo'
+>;
 
 /** What the world asked of one caller. */
 export interface CallPlan {

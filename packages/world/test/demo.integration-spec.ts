@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { applyMigrations } from '@cc/platform';
-import { createTestDatabase, hashDirectories, type TestDatabase } from '@cc/testing';
+import type { TestDatabase } from '@cc/testing';
 import type { RunReport } from '../src/report';
-import { packageFile } from '../src/stack';
+import { createStackDatabase } from '../src/stack-database';
 
 const APPS = ['crm', 'acd', 'telephony', 'gateway'] as const;
 
@@ -22,19 +21,7 @@ describe('npm run demo -- --json --duration', () => {
   let db: TestDatabase;
 
   beforeAll(async () => {
-    const dirs = APPS.map((app) => packageFile(`@cc/${app}`, 'prisma/migrations'));
-    db = await createTestDatabase({
-      label: 'demo',
-      templateKey: hashDirectories(...dirs),
-      migrate: async (url) => {
-        for (const app of APPS)
-          await applyMigrations({
-            url,
-            schema: app,
-            migrationsDir: packageFile(`@cc/${app}`, 'prisma/migrations'),
-          });
-      },
-    });
+    db = await createStackDatabase('demo', APPS);
   });
 
   afterAll(async () => {
