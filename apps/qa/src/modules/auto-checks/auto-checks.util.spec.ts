@@ -13,7 +13,8 @@ const clean: CallFacts = {
   recordingId: 'rec-1',
   consentPlayed: true,
 };
-const outcomes = (call: CallFacts) => Object.fromEntries(runAutoChecks(call, DEFAULT_CHECK_LIMITS).map((r) => [r.check, r.outcome]));
+const outcomes = (call: CallFacts) =>
+  Object.fromEntries(runAutoChecks(call, DEFAULT_CHECK_LIMITS).map((r) => [r.check, r.outcome]));
 
 describe('runAutoChecks', () => {
   it('passes a clean call on every check', () => {
@@ -41,17 +42,34 @@ describe('runAutoChecks', () => {
       'missing_disposition',
       'recording_consent',
     ]);
-    const atLimits = { ...clean, holdMs: 120_000, holdCount: 2, waitMs: 60_000, transferCount: 1, talkMs: 10_000 };
+    const atLimits = {
+      ...clean,
+      holdMs: 120_000,
+      holdCount: 2,
+      waitMs: 60_000,
+      transferCount: 1,
+      talkMs: 10_000,
+    };
     expect(failedChecks(runAutoChecks(atLimits, DEFAULT_CHECK_LIMITS))).toEqual([]);
   });
 
   it('reports what it saw and the limit it held the call to', () => {
-    const hold = runAutoChecks({ ...clean, holdMs: 200_000 }, { ...DEFAULT_CHECK_LIMITS, maxHoldMs: 90_000 })[0];
+    const hold = runAutoChecks(
+      { ...clean, holdMs: 200_000 },
+      { ...DEFAULT_CHECK_LIMITS, maxHoldMs: 90_000 },
+    )[0];
     expect(hold).toEqual({ check: 'hold_over_limit', outcome: 'fail', observed: 200_000, limit: 90_000 });
   });
 
   it('does not judge the agent on a call nobody answered', () => {
-    const unanswered = outcomes({ ...clean, answered: false, talkMs: 0, disposition: null, recordingId: null, consentPlayed: null });
+    const unanswered = outcomes({
+      ...clean,
+      answered: false,
+      talkMs: 0,
+      disposition: null,
+      recordingId: null,
+      consentPlayed: null,
+    });
     expect(unanswered).toEqual({
       hold_over_limit: 'na',
       too_many_holds: 'na',

@@ -29,7 +29,12 @@ export function runAutoChecks(call: CallFacts, limits: CheckLimits): CheckResult
       ? result('long_wait', over(call.waitMs, limits.maxWaitMs), call.waitMs, limits.maxWaitMs)
       : result('long_wait', 'na', null, limits.maxWaitMs),
     answered
-      ? result('transfers', over(call.transferCount, limits.maxTransfers), call.transferCount, limits.maxTransfers)
+      ? result(
+          'transfers',
+          over(call.transferCount, limits.maxTransfers),
+          call.transferCount,
+          limits.maxTransfers,
+        )
       : result('transfers', 'na', null, limits.maxTransfers),
     answered
       ? result('short_call', call.talkMs < limits.minTalkMs ? 'fail' : 'pass', call.talkMs, limits.minTalkMs)

@@ -5,7 +5,14 @@ import { calibrationSpread, spreadOf } from './calibration.util';
 const check = validateScorecard(supportScorecard());
 if (!check.ok) throw new Error('fixture');
 const form = check.definition;
-const base = { greeting: 'yes', identity: 'yes', hold: 'yes', consent: 'yes', outcome: 'resolved', empathy: 5 };
+const base = {
+  greeting: 'yes',
+  identity: 'yes',
+  hold: 'yes',
+  consent: 'yes',
+  outcome: 'resolved',
+  empathy: 5,
+};
 
 describe('calibrationSpread', () => {
   it('reports zero spread and full agreement when analysts agree', () => {

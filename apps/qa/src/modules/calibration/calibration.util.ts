@@ -1,4 +1,9 @@
-import { questionsOf, type AnswerValue, type Answers, type ScorecardDefinition } from '../scorecards/scorecard.model';
+import {
+  questionsOf,
+  type AnswerValue,
+  type Answers,
+  type ScorecardDefinition,
+} from '../scorecards/scorecard.model';
 import { answerFraction, applicableQuestions, scoreEvaluation } from '../scoring/scoring.util';
 
 /** Spread of numbers: how far analysts are apart. */
@@ -37,7 +42,13 @@ export function spreadOf(values: readonly number[]): Spread {
   const min = Math.min(...values);
   const max = Math.max(...values);
   const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length;
-  return { mean: round(mean), min: round(min), max: round(max), range: round(max - min), stdDev: round(Math.sqrt(variance)) };
+  return {
+    mean: round(mean),
+    min: round(min),
+    max: round(max),
+    range: round(max - min),
+    stdDev: round(Math.sqrt(variance)),
+  };
 }
 
 /**

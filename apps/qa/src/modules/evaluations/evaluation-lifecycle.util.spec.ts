@@ -1,6 +1,9 @@
 import { countsInScores, type LifecycleSubject, transition } from './evaluation-lifecycle.util';
 
-const evaluation = (status: LifecycleSubject['status'], kind: LifecycleSubject['kind'] = 'standard'): LifecycleSubject => ({
+const evaluation = (
+  status: LifecycleSubject['status'],
+  kind: LifecycleSubject['kind'] = 'standard',
+): LifecycleSubject => ({
   status,
   kind,
   analystId: 'analyst-1',
@@ -11,13 +14,25 @@ describe('evaluation lifecycle', () => {
   it('goes draft -> submitted -> acknowledged', () => {
     expect(transition(evaluation('draft'), 'answer', 'analyst-1')).toEqual({ ok: true, status: 'draft' });
     expect(transition(evaluation('draft'), 'submit', 'analyst-1')).toEqual({ ok: true, status: 'submitted' });
-    expect(transition(evaluation('submitted'), 'acknowledge', 'agent-7')).toEqual({ ok: true, status: 'acknowledged' });
+    expect(transition(evaluation('submitted'), 'acknowledge', 'agent-7')).toEqual({
+      ok: true,
+      status: 'acknowledged',
+    });
   });
 
   it('goes submitted -> disputed -> resolved by someone other than the agent', () => {
-    expect(transition(evaluation('submitted'), 'dispute', 'agent-7')).toEqual({ ok: true, status: 'disputed' });
-    expect(transition(evaluation('disputed'), 'resolve', 'supervisor-2')).toEqual({ ok: true, status: 'resolved' });
-    expect(transition(evaluation('disputed'), 'resolve', 'agent-7')).toMatchObject({ ok: false, code: 'qa.agent_cannot_resolve' });
+    expect(transition(evaluation('submitted'), 'dispute', 'agent-7')).toEqual({
+      ok: true,
+      status: 'disputed',
+    });
+    expect(transition(evaluation('disputed'), 'resolve', 'supervisor-2')).toEqual({
+      ok: true,
+      status: 'resolved',
+    });
+    expect(transition(evaluation('disputed'), 'resolve', 'agent-7')).toMatchObject({
+      ok: false,
+      code: 'qa.agent_cannot_resolve',
+    });
   });
 
   it('refuses every other step, with a reason', () => {

@@ -23,14 +23,22 @@ export type Transition = { ok: true; status: EvaluationStatus } | { ok: false; c
 const refuse = (code: string, reason: string): Transition => ({ ok: false, code, reason });
 
 /** What `action` by `actorId` does to an evaluation: its next status, or why it is refused. Pure. */
-export function transition(evaluation: LifecycleSubject, action: EvaluationAction, actorId: string): Transition {
+export function transition(
+  evaluation: LifecycleSubject,
+  action: EvaluationAction,
+  actorId: string,
+): Transition {
   const { status } = evaluation;
   switch (action) {
     case 'answer':
     case 'submit':
-      if (status !== 'draft') return refuse('qa.evaluation_not_draft', `the evaluation is ${status}, answers are final`);
+      if (status !== 'draft')
+        return refuse('qa.evaluation_not_draft', `the evaluation is ${status}, answers are final`);
       if (actorId !== evaluation.analystId) {
-        return refuse('qa.not_the_analyst', `only the analyst ${evaluation.analystId} may ${action} this evaluation`);
+        return refuse(
+          'qa.not_the_analyst',
+          `only the analyst ${evaluation.analystId} may ${action} this evaluation`,
+        );
       }
       return { ok: true, status: action === 'submit' ? 'submitted' : 'draft' };
     case 'acknowledge':
@@ -39,14 +47,18 @@ export function transition(evaluation: LifecycleSubject, action: EvaluationActio
         return refuse('qa.calibration_evaluation', 'a calibration evaluation is not shown to the agent');
       }
       if (status !== 'submitted') {
-        return refuse('qa.evaluation_not_submitted', `the evaluation is ${status}; only a submitted one can be ${action}d`);
+        return refuse(
+          'qa.evaluation_not_submitted',
+          `the evaluation is ${status}; only a submitted one can be ${action}d`,
+        );
       }
       if (actorId !== evaluation.agentId) {
         return refuse('qa.not_the_agent', `only the evaluated agent ${evaluation.agentId} may ${action} it`);
       }
       return { ok: true, status: action === 'acknowledge' ? 'acknowledged' : 'disputed' };
     case 'resolve':
-      if (status !== 'disputed') return refuse('qa.evaluation_not_disputed', `the evaluation is ${status}, not disputed`);
+      if (status !== 'disputed')
+        return refuse('qa.evaluation_not_disputed', `the evaluation is ${status}, not disputed`);
       if (actorId === evaluation.agentId) {
         return refuse('qa.agent_cannot_resolve', 'the agent who disputed cannot resolve the dispute');
       }

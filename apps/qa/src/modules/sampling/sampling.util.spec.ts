@@ -55,7 +55,14 @@ function countByStratum(sample: ReturnType<typeof sampleCalls>, reason = 'agent_
 describe('sampling', () => {
   it('meets each agent-week share exactly, rounded down or up (stratified, systematic)', () => {
     const all = calls(6, 2, (a) => 40 + a * 37);
-    const sample = sampleCalls('t1', all, { ...shareOnly, agentShare: 0.1, minPerAgentWeek: 0 }, 'seed-1', 'UTC', veterans(6));
+    const sample = sampleCalls(
+      't1',
+      all,
+      { ...shareOnly, agentShare: 0.1, minPerAgentWeek: 0 },
+      'seed-1',
+      'UTC',
+      veterans(6),
+    );
     const counts = countByStratum(sample);
     for (let a = 0; a < 6; a += 1) {
       const n = 40 + a * 37;
@@ -87,7 +94,9 @@ describe('sampling', () => {
     const others = ['seed-b', 'seed-c', 'seed-d'].map((seed) =>
       sampleCalls('t1', all, rules, seed, 'UTC', veterans(4)).map((s) => s.callId),
     );
-    expect(others.some((ids) => JSON.stringify(ids) !== JSON.stringify(first.map((s) => s.callId)))).toBe(true);
+    expect(others.some((ids) => JSON.stringify(ids) !== JSON.stringify(first.map((s) => s.callId)))).toBe(
+      true,
+    );
   });
 
   it('picks every call with an auto-check failure, of a new agent, and of a VIP caller', () => {
@@ -105,10 +114,10 @@ describe('sampling', () => {
     // agent-0 started long ago; agent-1's first call is in this week: all of its calls are picked
     const sample = sampleCalls('t1', base, rules, 's', 'UTC', new Map([['agent-0', new Date('2025-01-01')]]));
     const reasons = Object.fromEntries(sample.map((s) => [s.callId, s.reasons]));
-    expect(reasons[base[3]!.callId]).toEqual(['auto_check_failure']);
+    expect(reasons[base[3].callId]).toEqual(['auto_check_failure']);
     expect(sample.filter((s) => s.agentId === 'agent-1')).toHaveLength(20);
-    expect(reasons[base[25]!.callId]).toEqual(['new_agent', 'vip_caller']);
-    expect(reasons[base[26]!.callId]).toEqual(['new_agent', 'vip_caller']);
+    expect(reasons[base[25].callId]).toEqual(['new_agent', 'vip_caller']);
+    expect(reasons[base[26].callId]).toEqual(['new_agent', 'vip_caller']);
     expect(sample.filter((s) => s.agentId === 'agent-0')).toHaveLength(1);
   });
 
@@ -144,7 +153,9 @@ describe('sampling', () => {
           (volumes, share, minimum, seed) => {
             const all = calls(volumes.length, 1, (a) => volumes[a]!);
             const rules = { ...shareOnly, agentShare: share, minPerAgentWeek: minimum };
-            const counts = countByStratum(sampleCalls('t1', all, rules, seed, 'UTC', veterans(volumes.length)));
+            const counts = countByStratum(
+              sampleCalls('t1', all, rules, seed, 'UTC', veterans(volumes.length)),
+            );
             volumes.forEach((n, a) => {
               const got = counts.get(`agent-${a}/2026-W47`) ?? 0;
               const floor = Math.max(Math.min(n, minimum), Math.floor(n * share));
@@ -152,9 +163,9 @@ describe('sampling', () => {
               expect(got).toBeGreaterThanOrEqual(floor);
               expect(got).toBeLessThanOrEqual(ceil);
             });
-            expect(sampleCalls('t1', [...all].reverse(), rules, seed, 'UTC', veterans(volumes.length))).toEqual(
-              sampleCalls('t1', all, rules, seed, 'UTC', veterans(volumes.length)),
-            );
+            expect(
+              sampleCalls('t1', [...all].reverse(), rules, seed, 'UTC', veterans(volumes.length)),
+            ).toEqual(sampleCalls('t1', all, rules, seed, 'UTC', veterans(volumes.length)));
           },
         ),
         { numRuns: 60 },
@@ -171,13 +182,20 @@ describe('chooseAnalyst', () => {
       { analystId: 'agent-7', openItems: 0 },
     ];
     expect(chooseAnalyst(analysts, { callId: 'c1', agentId: 'agent-7' }, 's')).toBe('bob');
-    expect(chooseAnalyst([{ analystId: 'agent-7', openItems: 0 }], { callId: 'c1', agentId: 'agent-7' }, 's')).toBeUndefined();
+    expect(
+      chooseAnalyst([{ analystId: 'agent-7', openItems: 0 }], { callId: 'c1', agentId: 'agent-7' }, 's'),
+    ).toBeUndefined();
   });
 
   it('spreads ties reproducibly over the analysts', () => {
     const analysts = ['ann', 'bob', 'cid'].map((analystId) => ({ analystId, openItems: 0 }));
-    const picks = Array.from({ length: 300 }, (_, i) => chooseAnalyst(analysts, { callId: `c${i}`, agentId: 'x' }, 's'));
-    for (const name of ['ann', 'bob', 'cid']) expect(picks.filter((p) => p === name).length).toBeGreaterThan(60);
-    expect(Array.from({ length: 300 }, (_, i) => chooseAnalyst(analysts, { callId: `c${i}`, agentId: 'x' }, 's'))).toEqual(picks);
+    const picks = Array.from({ length: 300 }, (_, i) =>
+      chooseAnalyst(analysts, { callId: `c${i}`, agentId: 'x' }, 's'),
+    );
+    for (const name of ['ann', 'bob', 'cid'])
+      expect(picks.filter((p) => p === name).length).toBeGreaterThan(60);
+    expect(
+      Array.from({ length: 300 }, (_, i) => chooseAnalyst(analysts, { callId: `c${i}`, agentId: 'x' }, 's')),
+    ).toEqual(picks);
   });
 });

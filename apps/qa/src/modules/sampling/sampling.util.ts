@@ -50,7 +50,9 @@ export function stratumKey(agentId: string, endedAt: Date, zone: string): { agen
 
 /** A number in [0, 1) fixed by the seed and the parts: the same inputs give it again, anywhere. */
 export function seededUnit(seed: string, ...parts: string[]): number {
-  const digest = createHash('sha256').update([seed, ...parts].join('\u0000')).digest();
+  const digest = createHash('sha256')
+    .update([seed, ...parts].join('\u0000'))
+    .digest();
   // 48 bits: exact in a double.
   return digest.readUIntBE(0, 6) / 2 ** 48;
 }
@@ -123,7 +125,8 @@ export function sampleCalls(
   agentStarts: ReadonlyMap<string, Date> = new Map(),
 ): SampledCall[] {
   const ordered = [...calls].sort(
-    (a, b) => a.endedAt.getTime() - b.endedAt.getTime() || (a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0),
+    (a, b) =>
+      a.endedAt.getTime() - b.endedAt.getTime() || (a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0),
   );
   const counters = new Map<string, StratumCounter>();
   const firstCall = new Map(agentStarts);

@@ -22,7 +22,10 @@ describe('validateScorecard', () => {
   });
 
   it('refuses section weights that do not add up to 100, saying what they add up to', () => {
-    const check = validateScorecard(edit((f) => (f.sections[1]!.weight = 50)), 'body');
+    const check = validateScorecard(
+      edit((f) => (f.sections[1]!.weight = 50)),
+      'body',
+    );
     expect(check.ok).toBe(false);
     if (!check.ok) {
       expect(check.violations).toEqual([
@@ -60,26 +63,44 @@ describe('validateScorecard', () => {
   });
 
   it('refuses dangling conditions: an unknown question, a later question, an impossible answer', () => {
-    const unknown = edit((f) => (f.sections[1]!.questions[2]!.condition = { questionId: 'nope', in: ['yes'] }));
-    expect(violationsOf(unknown)).toEqual(['body.sections.1.questions.2.condition.questionId dangling_condition']);
+    const unknown = edit(
+      (f) =>
+        ((f.sections[1]!.questions[2] as Record<string, unknown>).condition = {
+          questionId: 'nope',
+          in: ['yes'],
+        }),
+    );
+    expect(violationsOf(unknown)).toEqual([
+      'body.sections.1.questions.2.condition.questionId dangling_condition',
+    ]);
 
     const forward = edit((f) => {
-      (f.sections[0]!.questions[0] as Record<string, unknown>).condition = { questionId: 'outcome', in: ['resolved'] };
+      (f.sections[0]!.questions[0] as Record<string, unknown>).condition = {
+        questionId: 'outcome',
+        in: ['resolved'],
+      };
     });
     const check = validateScorecard(forward);
     expect(check.ok).toBe(false);
     if (!check.ok) expect(check.violations[0]!.message).toMatch(/comes later/);
 
     const impossible = edit(
-      (f) => (f.sections[1]!.questions[2]!.condition = { questionId: 'outcome', in: ['escalated', 'lost'] }),
+      (f) =>
+        ((f.sections[1]!.questions[2] as Record<string, unknown>).condition = {
+          questionId: 'outcome',
+          in: ['escalated', 'lost'],
+        }),
     );
-    expect(violationsOf(impossible)).toEqual(['body.sections.1.questions.2.condition.in.1 dangling_condition']);
+    expect(violationsOf(impossible)).toEqual([
+      'body.sections.1.questions.2.condition.in.1 dangling_condition',
+    ]);
   });
 
   it('refuses duplicate ids, a choice without points and a fail mark outside the scale', () => {
     const form = edit((f) => {
       f.sections[1]!.questions[2]!.id = 'greeting';
-      for (const o of (f.sections[1]!.questions[0] as { options: { points: number }[] }).options) o.points = 0;
+      for (const o of (f.sections[1]!.questions[0] as { options: { points: number }[] }).options)
+        o.points = 0;
       Object.assign(f.sections[1]!.questions[1]!, { failBelow: 9 });
     });
     expect(violationsOf(form)).toEqual([

@@ -10,7 +10,8 @@ import {
 /** Weights are decimals people type: 33.33 + 33.33 + 33.34 must add up. */
 const WEIGHT_TOLERANCE = 0.01;
 
-export type ScorecardCheck = { ok: true; definition: ScorecardDefinition } | { ok: false; violations: FieldViolation[] };
+export type ScorecardCheck =
+  { ok: true; definition: ScorecardDefinition } | { ok: false; violations: FieldViolation[] };
 
 /**
  * Parses a form and checks the rules between its fields, naming every problem at once:
@@ -43,7 +44,8 @@ export function validateScorecard(input: unknown, fieldPrefix = ''): ScorecardCh
 
   definition.sections.forEach((section, si) => {
     const sectionPath = `sections.${si}`;
-    if (sectionIds.has(section.id)) problem(`${sectionPath}.id`, 'duplicate_id', `section id ${section.id} is used twice`);
+    if (sectionIds.has(section.id))
+      problem(`${sectionPath}.id`, 'duplicate_id', `section id ${section.id} is used twice`);
     sectionIds.add(section.id);
     const questionSum = sum(section.questions.map((q) => q.weight));
     if (Math.abs(questionSum - 100) > WEIGHT_TOLERANCE) {
@@ -62,7 +64,11 @@ export function validateScorecard(input: unknown, fieldPrefix = ''): ScorecardCh
       if (question.type === 'yes_no' && question.autoCheck) {
         const first = autoChecks.get(question.autoCheck);
         if (first) {
-          problem(`${path}.autoCheck`, 'duplicate_auto_check', `${question.autoCheck} is already asked by ${first}`);
+          problem(
+            `${path}.autoCheck`,
+            'duplicate_auto_check',
+            `${question.autoCheck} is already asked by ${first}`,
+          );
         }
         autoChecks.set(question.autoCheck, question.id);
       }
@@ -113,7 +119,10 @@ function checkQuestion(
       if (question.max <= question.min) {
         problem(`${path}.max`, 'scale_range', `must be greater than min (${question.min})`);
       }
-      if (question.failBelow !== undefined && (question.failBelow <= question.min || question.failBelow > question.max)) {
+      if (
+        question.failBelow !== undefined &&
+        (question.failBelow <= question.min || question.failBelow > question.max)
+      ) {
         problem(
           `${path}.failBelow`,
           'scale_range',
@@ -132,7 +141,11 @@ function checkQuestion(
       const ids = new Set<string>();
       question.options.forEach((option, oi) => {
         if (ids.has(option.id) || option.id === NA) {
-          problem(`${path}.options.${oi}.id`, 'duplicate_id', `option id ${option.id} is used twice or reserved`);
+          problem(
+            `${path}.options.${oi}.id`,
+            'duplicate_id',
+            `option id ${option.id} is used twice or reserved`,
+          );
         }
         ids.add(option.id);
       });
@@ -161,7 +174,9 @@ export function isPossibleAnswer(question: Question, value: AnswerValue): boolea
     case 'yes_no':
       return value === 'yes' || value === 'no';
     case 'scale':
-      return typeof value === 'number' && Number.isInteger(value) && value >= question.min && value <= question.max;
+      return (
+        typeof value === 'number' && Number.isInteger(value) && value >= question.min && value <= question.max
+      );
     case 'choice':
       return typeof value === 'string' && question.options.some((o) => o.id === value);
   }

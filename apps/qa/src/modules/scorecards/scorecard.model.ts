@@ -50,7 +50,10 @@ const YesNoQuestionSchema = z
     ...questionBase,
     type: z.literal('yes_no'),
     /** `yes` earns the question's weight, `no` nothing. */
-    failAnswers: z.array(z.enum(['yes', 'no'])).max(2).default([]),
+    failAnswers: z
+      .array(z.enum(['yes', 'no']))
+      .max(2)
+      .default([]),
     /**
      * Answered by qa itself from the call facts (yes = the check passed, na = it does not apply),
      * never by an analyst.
@@ -140,5 +143,7 @@ export interface ScorecardVersion {
 
 /** Every question of a form in order, with its section. */
 export function questionsOf(definition: ScorecardDefinition): { section: Section; question: Question }[] {
-  return definition.sections.flatMap((section) => section.questions.map((question) => ({ section, question })));
+  return definition.sections.flatMap((section) =>
+    section.questions.map((question) => ({ section, question })),
+  );
 }

@@ -2,11 +2,35 @@ import { rollingScore, type ScoredEvaluation, scoresOverTime } from './agent-sco
 
 const at = (iso: string) => new Date(iso);
 const evaluations: ScoredEvaluation[] = [
-  { agentId: 'a1', teamId: 't1', percent: 80, criticalFailed: false, submittedAt: at('2026-11-16T10:00:00Z') },
-  { agentId: 'a1', teamId: 't1', percent: 90, criticalFailed: false, submittedAt: at('2026-11-18T10:00:00Z') },
+  {
+    agentId: 'a1',
+    teamId: 't1',
+    percent: 80,
+    criticalFailed: false,
+    submittedAt: at('2026-11-16T10:00:00Z'),
+  },
+  {
+    agentId: 'a1',
+    teamId: 't1',
+    percent: 90,
+    criticalFailed: false,
+    submittedAt: at('2026-11-18T10:00:00Z'),
+  },
   { agentId: 'a2', teamId: 't1', percent: 0, criticalFailed: true, submittedAt: at('2026-11-17T10:00:00Z') },
-  { agentId: 'a1', teamId: 't1', percent: 100, criticalFailed: false, submittedAt: at('2026-11-23T10:00:00Z') },
-  { agentId: 'a3', teamId: null, percent: 70, criticalFailed: false, submittedAt: at('2026-11-23T10:00:00Z') },
+  {
+    agentId: 'a1',
+    teamId: 't1',
+    percent: 100,
+    criticalFailed: false,
+    submittedAt: at('2026-11-23T10:00:00Z'),
+  },
+  {
+    agentId: 'a3',
+    teamId: null,
+    percent: 70,
+    criticalFailed: false,
+    submittedAt: at('2026-11-23T10:00:00Z'),
+  },
 ];
 
 describe('scores over time', () => {
@@ -27,8 +51,20 @@ describe('scores over time', () => {
 
   it('takes the rolling score over the window only', () => {
     const a1 = evaluations.filter((e) => e.agentId === 'a1');
-    expect(rollingScore(a1, at('2026-11-24T00:00:00Z'), 30)).toEqual({ score: 90, evaluations: 3, criticalFails: 0 });
-    expect(rollingScore(a1, at('2026-11-24T00:00:00Z'), 3)).toEqual({ score: 100, evaluations: 1, criticalFails: 0 });
-    expect(rollingScore([], at('2026-11-24T00:00:00Z'), 30)).toEqual({ score: null, evaluations: 0, criticalFails: 0 });
+    expect(rollingScore(a1, at('2026-11-24T00:00:00Z'), 30)).toEqual({
+      score: 90,
+      evaluations: 3,
+      criticalFails: 0,
+    });
+    expect(rollingScore(a1, at('2026-11-24T00:00:00Z'), 3)).toEqual({
+      score: 100,
+      evaluations: 1,
+      criticalFails: 0,
+    });
+    expect(rollingScore([], at('2026-11-24T00:00:00Z'), 30)).toEqual({
+      score: null,
+      evaluations: 0,
+      criticalFails: 0,
+    });
   });
 });

@@ -23,7 +23,11 @@ export interface PeriodScore {
   criticalFails: number;
 }
 
-const PERIOD_FORMAT: Record<ScorePeriod, string> = { day: 'yyyy-MM-dd', week: "kkkk-'W'WW", month: 'yyyy-MM' };
+const PERIOD_FORMAT: Record<ScorePeriod, string> = {
+  day: 'yyyy-MM-dd',
+  week: "kkkk-'W'WW",
+  month: 'yyyy-MM',
+};
 
 export function periodOf(at: Date, period: ScorePeriod, zone: string): string {
   return DateTime.fromJSDate(at, { zone }).toFormat(PERIOD_FORMAT[period]);
@@ -37,7 +41,10 @@ export function scoresOverTime(
   evaluations: readonly ScoredEvaluation[],
   options: { period: ScorePeriod; zone: string; by: 'agent' | 'team' },
 ): PeriodScore[] {
-  const buckets = new Map<string, { period: string; subjectId: string; sum: number; count: number; fails: number }>();
+  const buckets = new Map<
+    string,
+    { period: string; subjectId: string; sum: number; count: number; fails: number }
+  >();
   for (const e of evaluations) {
     const subjectId = options.by === 'agent' ? e.agentId : e.teamId;
     if (subjectId === null) continue;
@@ -74,7 +81,9 @@ export function rollingScore(
   windowDays: number,
 ): RollingScore {
   const from = now.getTime() - windowDays * 86_400_000;
-  const inWindow = evaluations.filter((e) => e.submittedAt.getTime() > from && e.submittedAt.getTime() <= now.getTime());
+  const inWindow = evaluations.filter(
+    (e) => e.submittedAt.getTime() > from && e.submittedAt.getTime() <= now.getTime(),
+  );
   if (inWindow.length === 0) return { score: null, evaluations: 0, criticalFails: 0 };
   return {
     score: round2(inWindow.reduce((a, e) => a + e.percent, 0) / inWindow.length),

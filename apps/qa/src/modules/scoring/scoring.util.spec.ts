@@ -22,7 +22,10 @@ const perfect: Answers = {
 describe('scoreEvaluation', () => {
   it('gives the maximum for a perfect evaluation, on the form scale', () => {
     expect(scoreEvaluation(form(), perfect)).toMatchObject({ score: 100, percent: 100, passed: true });
-    expect(scoreEvaluation(form({ maxScore: 5, passScore: 4 }), perfect)).toMatchObject({ score: 5, percent: 100 });
+    expect(scoreEvaluation(form({ maxScore: 5, passScore: 4 }), perfect)).toMatchObject({
+      score: 5,
+      percent: 100,
+    });
   });
 
   it('weights questions within sections and sections within the form', () => {
@@ -45,7 +48,12 @@ describe('scoreEvaluation', () => {
 
   it('re-weights N/A: the other questions of the section share its weight', () => {
     // empathy N/A: resolution = outcome (50) only, fully met
-    const result = scoreEvaluation(form(), { ...perfect, empathy: 'na', outcome: 'escalated', followup: 'no' });
+    const result = scoreEvaluation(form(), {
+      ...perfect,
+      empathy: 'na',
+      outcome: 'escalated',
+      followup: 'no',
+    });
     // outcome 0.5 x 50 + follow-up 0 x 20 over 70
     expect(result.sections[1]!.fraction).toBeCloseTo(25 / 70, 6);
     expect(result.score).toBeCloseTo(40 + (25 / 70) * 60, 3);
@@ -62,7 +70,14 @@ describe('scoreEvaluation', () => {
 
   it('drops a section in which everything is N/A and re-weights the others', () => {
     const f = form();
-    const allNa = { greeting: 'yes', identity: 'yes', hold: 'na', consent: 'na', outcome: 'resolved', empathy: 'na' };
+    const allNa = {
+      greeting: 'yes',
+      identity: 'yes',
+      hold: 'na',
+      consent: 'na',
+      outcome: 'resolved',
+      empathy: 'na',
+    };
     // opening: greeting 30 + identity 40 of 70 -> 1; pretend the whole opening is N/A through a form with allowNa
     const naForm = form({
       sections: [
@@ -78,7 +93,13 @@ describe('scoreEvaluation', () => {
         supportScorecard().sections[1],
       ],
     });
-    const result = scoreEvaluation(naForm, { hold: 'na', consent: 'na', outcome: 'escalated', empathy: 'na', followup: 'yes' });
+    const result = scoreEvaluation(naForm, {
+      hold: 'na',
+      consent: 'na',
+      outcome: 'escalated',
+      empathy: 'na',
+      followup: 'yes',
+    });
     expect(result.sections[0]).toEqual({ sectionId: 'auto', fraction: null, effectiveWeight: 0 });
     expect(result.sections[1]!.effectiveWeight).toBe(1);
     expect(result.score).toBeCloseTo(((0.5 * 50 + 20) / 70) * 100, 3);
@@ -104,11 +125,13 @@ describe('scoreEvaluation', () => {
     Object.assign((critical.sections[1]!.questions[0] as { options: object[] }).options[2]!, { fails: true });
     const check = validateScorecard({ ...critical, sections: critical.sections });
     if (!check.ok) throw new Error(JSON.stringify(check.violations));
-    expect(scoreEvaluation(check.definition, { ...perfect, empathy: 1 }).criticalFailures).toEqual(['empathy']);
-    expect(scoreEvaluation(check.definition, { ...perfect, empathy: 2 }).criticalFailed).toBe(false);
-    expect(scoreEvaluation(check.definition, { ...perfect, outcome: 'unresolved' }).criticalFailures).toEqual([
-      'outcome',
+    expect(scoreEvaluation(check.definition, { ...perfect, empathy: 1 }).criticalFailures).toEqual([
+      'empathy',
     ]);
+    expect(scoreEvaluation(check.definition, { ...perfect, empathy: 2 }).criticalFailed).toBe(false);
+    expect(scoreEvaluation(check.definition, { ...perfect, outcome: 'unresolved' }).criticalFailures).toEqual(
+      ['outcome'],
+    );
   });
 
   it('asks a conditional question only when its condition is met, and scores it only then', () => {
@@ -118,7 +141,10 @@ describe('scoreEvaluation', () => {
     // a stale answer to an unasked question does not count
     const stale = scoreEvaluation(f, { ...perfect, followup: 'no' });
     expect(stale.score).toBe(100);
-    expect(stale.questions.find((q) => q.questionId === 'followup')).toMatchObject({ applicable: false, fraction: null });
+    expect(stale.questions.find((q) => q.questionId === 'followup')).toMatchObject({
+      applicable: false,
+      fraction: null,
+    });
   });
 
   it('keeps the score of the version it was scored on: a later version changes nothing for old answers', () => {
@@ -171,7 +197,9 @@ describe('scoreEvaluation', () => {
           const answers: Answers = { ...raw, identity: 'yes', followup: 'no' };
           if (raw.outcome !== 'escalated') delete answers.followup;
           const better = { ...answers, greeting: 'yes' };
-          expect(scoreEvaluation(f, better).score!).toBeGreaterThanOrEqual(scoreEvaluation(f, answers).score!);
+          expect(scoreEvaluation(f, better).score!).toBeGreaterThanOrEqual(
+            scoreEvaluation(f, answers).score!,
+          );
         }),
       );
     });
@@ -194,7 +222,10 @@ describe('scoreEvaluation', () => {
           const answers: Answers = { ...raw, empathy: 'na' };
           if (raw.outcome !== 'escalated') delete answers.followup;
           const { empathy: _, ...rest } = answers;
-          expect(scoreEvaluation(f, answers).rawScore!).toBeCloseTo(scoreEvaluation(without, rest).rawScore!, 3);
+          expect(scoreEvaluation(f, answers).rawScore!).toBeCloseTo(
+            scoreEvaluation(without, rest).rawScore!,
+            3,
+          );
         }),
       );
     });
@@ -234,9 +265,11 @@ describe('checkAnswers', () => {
   it('on submission, requires every asked question, including a conditional one once asked', () => {
     const { empathy: _, ...partial } = perfect;
     expect(
-      checkAnswers(f, { ...partial, outcome: 'escalated' }, { requireComplete: true, rejectAutoChecks: false }).map(
-        (v) => `${v.field} ${v.rule}`,
-      ),
+      checkAnswers(
+        f,
+        { ...partial, outcome: 'escalated' },
+        { requireComplete: true, rejectAutoChecks: false },
+      ).map((v) => `${v.field} ${v.rule}`),
     ).toEqual(['answers.empathy required', 'answers.followup required']);
   });
 });

@@ -92,7 +92,11 @@ export function checkAnswers(
     const field = `${prefix}.${questionId}`;
     const question = byId.get(questionId);
     if (!question) {
-      violations.push({ field, rule: 'unknown_question', message: `the scorecard has no question ${questionId}` });
+      violations.push({
+        field,
+        rule: 'unknown_question',
+        message: `the scorecard has no question ${questionId}`,
+      });
       continue;
     }
     if (options.rejectAutoChecks && question.type === 'yes_no' && question.autoCheck) {
@@ -198,9 +202,20 @@ export function scoreEvaluation(definition: ScorecardDefinition, answers: Answer
           possible += question.weight;
         }
       }
-      questions.push({ questionId: question.id, sectionId: section.id, applicable, answer, fraction, criticalFail });
+      questions.push({
+        questionId: question.id,
+        sectionId: section.id,
+        applicable,
+        answer,
+        fraction,
+        criticalFail,
+      });
     }
-    partial.push({ sectionId: section.id, weight: section.weight, fraction: possible > 0 ? earned / possible : null });
+    partial.push({
+      sectionId: section.id,
+      weight: section.weight,
+      fraction: possible > 0 ? earned / possible : null,
+    });
   }
 
   const countedWeight = partial.reduce((a, s) => a + (s.fraction === null ? 0 : s.weight), 0);
