@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Prisma } from '../../generated/prisma/client';
 import type { CallEnded, CallQueued, PayloadOf, RecordingReady } from '@cc/contracts';
 import type { Call } from '../../generated/prisma/client';
 import type { QaTx } from '../../infrastructure/qa-database';
@@ -88,7 +89,7 @@ export class CallsRepository {
   ): Promise<void> {
     await tx.call.update({
       where: { tenantId_callId: { tenantId, callId } },
-      data: { checks: checks, failedChecks: failed, sampled },
+      data: { checks: checks as unknown as Prisma.InputJsonValue, failedChecks: failed, sampled },
     });
   }
 

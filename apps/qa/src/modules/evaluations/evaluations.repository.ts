@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Evaluation, EvaluationComment } from '../../generated/prisma/client';
+import type { Evaluation, EvaluationComment, Prisma } from '../../generated/prisma/client';
 import type { QaTx } from '../../infrastructure/qa-database';
 import type { Answers } from '../scorecards/scorecard.model';
 import type { ScoreResult } from '../scoring/scoring.util';
@@ -73,7 +73,7 @@ export class EvaluationsRepository {
         ...e,
         tenantId,
         answers: e.answers,
-        result: e.result === null ? undefined : (e.result as object),
+        result: e.result === null ? undefined : (e.result as unknown as Prisma.InputJsonValue),
       },
     });
   }
@@ -103,7 +103,9 @@ export class EvaluationsRepository {
       data: {
         ...rest,
         ...(answers !== undefined ? { answers } : {}),
-        ...(result !== undefined ? { result: result === null ? undefined : (result as object) } : {}),
+        ...(result !== undefined
+          ? { result: result === null ? undefined : (result as unknown as Prisma.InputJsonValue) }
+          : {}),
         version: { increment: 1 },
       },
     });

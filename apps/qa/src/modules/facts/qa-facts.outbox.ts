@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Prisma } from '../../generated/prisma/client';
 import { AgentScoreChanged, createEnvelope, type PayloadOf, subjectOf } from '@cc/contracts';
 import type { QaTx } from '../../infrastructure/qa-database';
 
@@ -20,7 +21,7 @@ export class QaFactsOutbox {
         id: envelope.id,
         tenantId,
         subject: subjectOf(AgentScoreChanged, tenantId),
-        envelope: envelope,
+        envelope: envelope as unknown as Prisma.InputJsonValue,
       },
     });
   }

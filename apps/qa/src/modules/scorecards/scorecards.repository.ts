@@ -23,7 +23,13 @@ export class ScorecardsRepository {
     definition: ScorecardDefinition,
   ) {
     const row = await tx.scorecard.create({
-      data: { tenantId, id: scorecardId, version, name: definition.name, definition: definition },
+      data: {
+        tenantId,
+        id: scorecardId,
+        version,
+        name: definition.name,
+        definition: definition,
+      },
     });
     return toVersion(row);
   }
