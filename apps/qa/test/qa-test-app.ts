@@ -5,7 +5,8 @@ import {
   type TestDatabase,
   uniqueTenantId,
 } from '@cc/testing';
-import { applyMigrations, loadConfig } from '@cc/platform';
+import { CallEnded, CallQueued, type EventEnvelope, type PayloadOf, RecordingReady } from '@cc/contracts';
+import { applyMigrations, loadConfig, TenantContext } from '@cc/platform';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -14,6 +15,8 @@ import type { App } from 'supertest/types';
 import type { AppModuleOptions } from '../src/app.module';
 import { startQa } from '../src/bootstrap';
 import { QA_SCHEMA, type QaConfig, QaConfigSchema } from '../src/config/qa.config';
+import { QaDatabase } from '../src/infrastructure/qa-database';
+import { CallFactsService } from '../src/modules/calls/call-facts.service';
 
 export const MIGRATIONS = join(__dirname, '../prisma/migrations');
 
@@ -41,6 +44,11 @@ export interface QaTestApp {
   ownerQuery<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** A supertest agent for one tenant. */
   http(tenantId: string): TenantHttp;
+  /**
+   * Applies call facts through the consumer's handler code (inbox, checks, sampling) without NATS,
+   * for suites about the API.
+   */
+  ingest(...facts: EventEnvelope[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -99,6 +107,24 @@ export async function startQaTestApp(
       post: (path, body) => request(server()).post(path).set('x-tenant-id', tenantId).send(body),
       put: (path, body) => request(server()).put(path).set('x-tenant-id', tenantId).send(body),
     }),
+    ingest: async (...facts) => {
+      const facts_ = app.get(CallFactsService);
+      const database = app.get(QaDatabase);
+      for (const fact of facts) {
+        await TenantContext.run({ tenantId: fact.tenantId }, () =>
+          database.tenant(async (tx, tenantId) => {
+            const p = fact.payload;
+            if (fact.type === CallEnded.type)
+              await facts_.callEnded(tx, tenantId, p as PayloadOf<typeof CallEnded>);
+            else if (fact.type === CallQueued.type)
+              await facts_.callQueued(tx, tenantId, p as PayloadOf<typeof CallQueued>);
+            else if (fact.type === RecordingReady.type)
+              await facts_.recordingReady(tx, tenantId, p as PayloadOf<typeof RecordingReady>);
+            else throw new Error(`no handler for ${fact.type}`);
+          }),
+        );
+      }
+    },
     close: async () => {
       await app.close();
       if (ownDatabase) await db.drop();
