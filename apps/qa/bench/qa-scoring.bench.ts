@@ -132,7 +132,9 @@ function pipelineRound(raw: string[]): {
 } {
   const counters = new Map<string, StratumCounter>();
   // Agents who started long ago (the new-agent rule would otherwise pick every call of the week).
-  const firstCall = new Map(Array.from({ length: AGENTS }, (_, a) => [`agent-${a}`, VETERAN_SINCE] as const));
+  const firstCall = new Map<string, Date>(
+    Array.from({ length: AGENTS }, (_, a) => [`agent-${a}`, VETERAN_SINCE]),
+  );
   let sampled = 0;
   let failed = 0;
   let scoreSum = 0;
