@@ -256,6 +256,14 @@ describe('qa: from call facts to sampled work items to a submitted evaluation to
         evaluationId: id,
       },
     });
+    // the evaluator's screen: the evaluation with its call's timeline, parties and checks
+    const screen = await qa.http(tenantA).get(`/v1/qa/evaluations/${id}`).expect(200);
+    expect(screen.body.call).toMatchObject({
+      callId: held.callId,
+      agentId: 'agent-3',
+      from: '+41795550011',
+      timeline: { holdMs: 300_000, waitMs: 20_000, answeredAt: '2026-11-23T09:00:20.000Z' },
+    });
     const scores = await qa.http(tenantA).get('/v1/qa/agents/agent-3/scores?period=week').expect(200);
     expect(scores.body.current).toMatchObject({ agentId: 'agent-3', evaluations: 1 });
     expect(scores.body.current.score).toBeCloseTo(expected, 1);

@@ -142,6 +142,10 @@ describe('qa REST: bad input is refused with the field named', () => {
     expect(await problems(t.put('/v1/qa/agents/agent-1', { startedAt: 'yesterday' }))).toEqual([
       'body.startedAt invalid_format',
     ]);
+    expect(await problems(t.put('/v1/qa/agents/agent%201', { teamId: 't' }))).toEqual([
+      'params.agentId invalid_format',
+    ]);
+    expect(await problems(t.get('/v1/qa/teams/team%201/scores'))).toEqual(['params.teamId invalid_format']);
   });
 
   it('a call that cannot be evaluated is 412/404, never a 500', async () => {

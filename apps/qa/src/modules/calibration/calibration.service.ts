@@ -84,7 +84,7 @@ export class CalibrationService {
         await this.evaluations.insert(
           tx,
           tenantId,
-          this.evaluationsService.draft(tenantId, call, scorecard, analystId, 'calibration', {
+          this.evaluationsService.draft(call, scorecard, analystId, 'calibration', {
             answers,
             calibrationId: id,
           }),

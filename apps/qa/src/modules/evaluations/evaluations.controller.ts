@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { TenantApi } from '@cc/platform';
+import { callView } from '../calls/call.view';
 import { evaluationView } from './evaluation.view';
 import { EvaluationsService } from './evaluations.service';
 
@@ -20,9 +21,11 @@ export class EvaluationsController {
     return { items: page.items.map(evaluationView), nextCursor: page.nextCursor };
   }
 
+  /** The evaluation with its call: timeline, agent, customer, checks, recording id. */
   @Get(':id')
   async get(@Param('id') id: string) {
-    return evaluationView(await this.evaluations.get(id));
+    const { evaluation, call } = await this.evaluations.getWithCall(id);
+    return { ...evaluationView(evaluation), call: call ? callView(call) : null };
   }
 
   @Post(':id/answers')

@@ -157,7 +157,7 @@ export class EvaluationsService {
           fieldPrefix: 'body.answers',
         }),
       );
-      const evaluation = this.draft(tenantId, call, scorecard, input.analystId, 'standard', {
+      const evaluation = this.draft(call, scorecard, input.analystId, 'standard', {
         answers: { ...automaticAnswers(scorecard, call), ...analystAnswers },
         workItemId: linked?.id ?? null,
       });
@@ -169,7 +169,6 @@ export class EvaluationsService {
 
   /** A draft evaluation record (also used by calibration sessions). */
   draft(
-    _tenantId: string,
     call: CallRow,
     scorecard: ScorecardVersion,
     analystId: string,
@@ -283,6 +282,14 @@ export class EvaluationsService {
 
   get(id: string): Promise<EvaluationRecord> {
     return this.database.tenant((tx, tenantId) => this.load(tx, tenantId, id));
+  }
+
+  /** An evaluation with its call (timeline, parties, checks, recording id), for the evaluator's screen. */
+  getWithCall(id: string): Promise<{ evaluation: EvaluationRecord; call: CallRow | null }> {
+    return this.database.tenant(async (tx, tenantId) => {
+      const evaluation = await this.load(tx, tenantId, id);
+      return { evaluation, call: await this.calls.get(tx, tenantId, evaluation.callId) };
+    });
   }
 
   list(query: unknown): Promise<{ items: EvaluationRecord[]; nextCursor: string | null }> {

@@ -124,6 +124,7 @@ export class ScoresService {
     agentId: string,
     query: unknown,
   ): Promise<{ current: AgentScoreView; periods: PeriodScore[] }> {
+    parseOrThrow(RefIdSchema, agentId, 'params.agentId');
     const q = parseOrThrow(ScoresQuerySchema, query, 'query');
     const [current] = (await this.current([agentId])).scores;
     const periods = await this.database.tenant(async (tx, tenantId) => {
@@ -147,6 +148,7 @@ export class ScoresService {
     periods: PeriodScore[];
     agentPeriods: PeriodScore[];
   }> {
+    parseOrThrow(RefIdSchema, teamId, 'params.teamId');
     const q = parseOrThrow(ScoresQuerySchema, query, 'query');
     const agentIds = await this.database.tenant(async (tx, tenantId) =>
       (
@@ -181,6 +183,7 @@ export class ScoresService {
     agentId: string,
     body: unknown,
   ): Promise<{ agentId: string; teamId: string | null; startedAt: string | null }> {
+    parseOrThrow(RefIdSchema, agentId, 'params.agentId');
     const input = parseOrThrow(AgentProfileSchema, body, 'body');
     return this.database.tenant(async (tx, tenantId) => {
       const data = {
