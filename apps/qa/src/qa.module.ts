@@ -6,6 +6,7 @@ import {
   type OutboxRelayOptions,
 } from './infrastructure/outbox-relay.service';
 import { QaDatabase } from './infrastructure/qa-database';
+import { QaMetrics } from './infrastructure/qa-metrics';
 import { CalibrationController } from './modules/calibration/calibration.controller';
 import { CalibrationService } from './modules/calibration/calibration.service';
 import {
@@ -61,6 +62,7 @@ export class QaModule {
       CalibrationService,
       ScoresService,
       QaFactsOutbox,
+      QaMetrics,
     ];
     if (options.outboxRelay) {
       providers.push({ provide: OUTBOX_RELAY_OPTIONS, useValue: options.outboxRelay }, OutboxRelay);

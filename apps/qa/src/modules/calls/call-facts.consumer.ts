@@ -27,6 +27,7 @@ import {
 } from '@cc/platform';
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { QaDatabase, type QaTx } from '../../infrastructure/qa-database';
+import { QaMetrics } from '../../infrastructure/qa-metrics';
 import { type CallFactOutcome, CallFactsService } from './call-facts.service';
 
 export const CALL_FACTS_CONSUMER = Symbol('QA_CALL_FACTS_CONSUMER');
@@ -86,6 +87,7 @@ export class CallFactsConsumer implements OnApplicationBootstrap, OnApplicationS
     private readonly nats: NatsConnectionService,
     private readonly database: QaDatabase,
     private readonly facts: CallFactsService,
+    private readonly metrics: QaMetrics,
     @Inject(CALL_FACTS_CONSUMER) private readonly options: CallFactsConsumerOptions,
   ) {}
 
@@ -94,18 +96,29 @@ export class CallFactsConsumer implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** Handles one call.ended (exposed for tests of the handler alone). */
-  handleEnded(envelope: EventEnvelope<PayloadOf<typeof CallEnded>>): Promise<CallFactOutcome | undefined> {
-    return this.once(envelope, (tx, tenantId) => this.facts.callEnded(tx, tenantId, envelope.payload));
+  async handleEnded(
+    envelope: EventEnvelope<PayloadOf<typeof CallEnded>>,
+  ): Promise<CallFactOutcome | undefined> {
+    const outcome = await this.once(envelope, (tx, tenantId) =>
+      this.facts.callEnded(tx, tenantId, envelope.payload),
+    );
+    if (outcome) this.metrics.scored(outcome.checks, outcome.sampledFor);
+    return outcome;
   }
 
   handleQueued(envelope: EventEnvelope<PayloadOf<typeof CallQueued>>): Promise<void | undefined> {
     return this.once(envelope, (tx, tenantId) => this.facts.callQueued(tx, tenantId, envelope.payload));
   }
 
-  handleRecording(
+  async handleRecording(
     envelope: EventEnvelope<PayloadOf<typeof RecordingReady>>,
   ): Promise<CallFactOutcome | undefined> {
-    return this.once(envelope, (tx, tenantId) => this.facts.recordingReady(tx, tenantId, envelope.payload));
+    const outcome = await this.once(envelope, (tx, tenantId) =>
+      this.facts.recordingReady(tx, tenantId, envelope.payload),
+    );
+    // Check results are counted once per call, at its end; a late failure only adds a reason.
+    if (outcome) this.metrics.scored([], outcome.sampledFor);
+    return outcome;
   }
 
   private async once<T>(

@@ -3,6 +3,7 @@ import type { CallEnded, CallQueued, PayloadOf, RecordingReady } from '@cc/contr
 import { Clock } from '../../infrastructure/clock';
 import { newId } from '../../infrastructure/id.util';
 import type { QaTx } from '../../infrastructure/qa-database';
+import type { CheckResult } from '../auto-checks/auto-check.model';
 import { failedChecks, runAutoChecks } from '../auto-checks/auto-checks.util';
 import { chooseAnalyst, decideSampling, type SamplingReason, stratumKey } from '../sampling/sampling.util';
 import type { QaSettings } from '../settings/qa-settings.model';
@@ -13,6 +14,8 @@ import { callFacts, type CallRow, CallsRepository } from './calls.repository';
 export interface CallFactOutcome {
   callId: string;
   failedChecks: number;
+  /** The checks as scored now (empty when the call has not ended yet). */
+  checks: CheckResult[];
   /** Reasons of the work item created or extended by this fact; empty when none. */
   sampledFor: SamplingReason[];
 }
@@ -52,7 +55,7 @@ export class CallFactsService {
   ): Promise<CallFactOutcome> {
     const row = await this.calls.recordRecording(tx, tenantId, payload);
     // Before call.ended there is nothing to score: call.ended will score it with the consent known.
-    if (row.endedAt === null) return { callId: row.callId, failedChecks: 0, sampledFor: [] };
+    if (row.endedAt === null) return { callId: row.callId, failedChecks: 0, checks: [], sampledFor: [] };
     return this.rescore(tx, tenantId, row);
   }
 
@@ -80,7 +83,7 @@ export class CallFactsService {
       failed,
       row.sampled || row.endedAt !== null,
     );
-    return { callId: row.callId, failedChecks: failed, sampledFor };
+    return { callId: row.callId, failedChecks: failed, checks, sampledFor };
   }
 
   private async sample(

@@ -4,6 +4,7 @@ import { AppError, ErrorKind, parseOrThrow } from '@cc/platform';
 import { Clock } from '../../infrastructure/clock';
 import { newId } from '../../infrastructure/id.util';
 import { QaDatabase, type QaTx } from '../../infrastructure/qa-database';
+import { QaMetrics } from '../../infrastructure/qa-metrics';
 import type { CheckResult } from '../auto-checks/auto-check.model';
 import { autoAnswer } from '../auto-checks/auto-checks.util';
 import { CallsRepository, type CallRow } from '../calls/calls.repository';
@@ -110,6 +111,7 @@ export class EvaluationsService {
     private readonly workItems: WorkItemsRepository,
     private readonly scores: ScoresService,
     private readonly clock: Clock,
+    private readonly metrics: QaMetrics,
   ) {}
 
   create(body: unknown): Promise<EvaluationRecord> {
@@ -305,7 +307,7 @@ export class EvaluationsService {
    * it if nobody changed the evaluation meanwhile, and recompute the agent's score when the step
    * changed what counts.
    */
-  private step(
+  private async step(
     id: string,
     action: EvaluationAction,
     actorId: string,
@@ -316,7 +318,7 @@ export class EvaluationsService {
       scorecard: ScorecardVersion,
     ) => Promise<EvaluationChange>,
   ): Promise<EvaluationRecord> {
-    return this.database.tenant(async (tx, tenantId) => {
+    const result = await this.database.tenant(async (tx, tenantId) => {
       const e = await this.load(tx, tenantId, id);
       const t = transition(e, action, actorId);
       if (!t.ok) throw new AppError(ErrorKind.FailedPrecondition, t.reason, { code: t.code });
@@ -334,6 +336,8 @@ export class EvaluationsService {
       if (scoreMoved) await this.scores.recompute(tx, tenantId, e.agentId, e.id);
       return this.load(tx, tenantId, id);
     });
+    if (action !== 'answer') this.metrics.step(action);
+    return result;
   }
 
   /** Validates complete answers and scores them; refuses what cannot be scored. */
