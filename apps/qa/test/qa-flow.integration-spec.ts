@@ -13,7 +13,6 @@ import { randomSuffix, type TestDatabase, waitFor } from '@cc/testing';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import request from 'supertest';
-import type { App } from 'supertest/types';
 import { supportScorecard } from './fixtures/scorecards';
 import { callEnded, recordingReady } from './call-facts.fixture';
 import { problemFields, type QaTestApp, qaTestDatabase, startQaTestApp, uniqueTenants } from './qa-test-app';
@@ -152,11 +151,7 @@ describe('qa: from call facts to sampled work items to a submitted evaluation to
       [tenantA],
     );
     expect(strata).toEqual([{ seen: 2 }]);
-    const metrics = (
-      await request(qa.app.getHttpServer() as App)
-        .get('/metrics')
-        .expect(200)
-    ).text;
+    const metrics = (await request(qa.app.getHttpServer()).get('/metrics').expect(200)).text;
     expect(metrics).toMatch(
       /qa_auto_check_results_total\{check="hold_over_limit",outcome="fail",service="qa"\} 1\b/,
     );
