@@ -95,7 +95,7 @@ export class CallFactsService {
   ): Promise<SamplingReason[]> {
     const firstCallAt = await this.workItems.touchAgent(tx, tenantId, row.agentId, row.endedAt);
     const { week } = stratumKey(row.agentId, row.endedAt, settings.timeZone);
-    const counter = await this.workItems.lockStratum(tx, tenantId, row.agentId, week);
+    const counter = await this.workItems.countStratumCall(tx, tenantId, row.agentId, week);
     const decision = decideSampling({
       tenantId,
       call: {
@@ -112,7 +112,9 @@ export class CallFactsService {
       rules: settings.samplingRules,
       seed: settings.samplingSeed,
     });
-    await this.workItems.saveStratum(tx, tenantId, row.agentId, week, decision.counter);
+    if (decision.counter.picked > counter.picked) {
+      await this.workItems.countStratumPick(tx, tenantId, row.agentId, week);
+    }
     if (decision.reasons.length > 0) {
       await this.createWorkItem(tx, tenantId, row.callId, row.agentId, decision.reasons, settings);
     }

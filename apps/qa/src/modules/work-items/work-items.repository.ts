@@ -41,24 +41,27 @@ export class WorkItemsRepository {
     return rows[0]!.first_call_at;
   }
 
-  /** The stratum's counter, locked until the transaction ends (replicas count one call at a time). */
-  async lockStratum(tx: QaTx, tenantId: string, agentId: string, week: string): Promise<StratumCounter> {
+  /**
+   * Counts one more call in the stratum and returns the counter as it was before it, in one
+   * statement; the row stays locked until the transaction ends, so replicas count one call at a time.
+   */
+  async countStratumCall(tx: QaTx, tenantId: string, agentId: string, week: string): Promise<StratumCounter> {
     const rows = await tx.$queryRaw<{ seen: number; picked: number }[]>`
-      INSERT INTO sampling_stratum (tenant_id, agent_id, week, seen, picked) VALUES (${tenantId}, ${agentId}, ${week}, 0, 0)
-      ON CONFLICT (tenant_id, agent_id, week) DO UPDATE SET seen = sampling_stratum.seen
+      INSERT INTO sampling_stratum (tenant_id, agent_id, week, seen, picked) VALUES (${tenantId}, ${agentId}, ${week}, 1, 0)
+      ON CONFLICT (tenant_id, agent_id, week) DO UPDATE SET seen = sampling_stratum.seen + 1
       RETURNING seen, picked`;
-    return { seen: rows[0]!.seen, picked: rows[0]!.picked };
+    return { seen: rows[0]!.seen - 1, picked: rows[0]!.picked };
   }
 
-  async saveStratum(tx: QaTx, tenantId: string, agentId: string, week: string, counter: StratumCounter) {
-    await tx.samplingStratum.update({
-      where: { tenantId_agentId_week: { tenantId, agentId, week } },
-      data: { seen: counter.seen, picked: counter.picked },
-    });
+  async countStratumPick(tx: QaTx, tenantId: string, agentId: string, week: string): Promise<void> {
+    await tx.$executeRaw`
+      UPDATE sampling_stratum SET picked = picked + 1
+       WHERE tenant_id = ${tenantId} AND agent_id = ${agentId} AND week = ${week}`;
   }
 
   /** Open items per analyst (analysts without any are missing). */
   async openCounts(tx: QaTx, tenantId: string, analystIds: readonly string[]): Promise<Map<string, number>> {
+    if (analystIds.length === 0) return new Map();
     const rows = await tx.workItem.groupBy({
       by: ['analystId'],
       where: { tenantId, analystId: { in: [...analystIds] }, status: { in: OPEN_STATUSES } },
