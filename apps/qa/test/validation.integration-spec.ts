@@ -157,5 +157,15 @@ describe('qa REST: bad input is refused with the field named', () => {
       .expect(412);
     expect(refused.body).toMatchObject({ code: 'qa.call_not_evaluable' });
     await t.post('/v1/qa/evaluations', { callId: 'no-such-call', analystId: 'ann', scorecardId }).expect(404);
+    // the call's sampled work item was taken by the first evaluation: a second one naming it is 409
+    const [item] = (await t.get('/v1/qa/work-items?status=in_progress').expect(200)).body.items as {
+      id: string;
+      evaluationId: string;
+    }[];
+    expect(item?.evaluationId).toBe(evaluationId);
+    const taken = await t
+      .post('/v1/qa/evaluations', { callId, analystId: 'bob', scorecardId, workItemId: item!.id })
+      .expect(409);
+    expect(taken.body).toMatchObject({ code: 'qa.work_item_taken' });
   });
 });

@@ -152,19 +152,25 @@ export class EvaluationsService {
       }
       const linked = workItem && !workItem.evaluationId ? workItem : undefined;
       const analystAnswers = input.answers ?? {};
+      // Whether a conditional question is asked is decided at submission, when every answer is known.
       this.assertAnswers(
         checkAnswers(scorecard.definition, analystAnswers, {
           requireComplete: false,
           rejectAutoChecks: true,
           fieldPrefix: 'body.answers',
-        }),
+        }).filter((v) => v.rule !== 'not_applicable'),
       );
       const evaluation = this.draft(call, scorecard, input.analystId, 'standard', {
         answers: { ...automaticAnswers(scorecard, call), ...analystAnswers },
         workItemId: linked?.id ?? null,
       });
       await this.evaluations.insert(tx, tenantId, evaluation);
-      if (linked) await this.workItems.setStatus(tx, tenantId, linked.id, 'in_progress', evaluation.id);
+      if (linked && !(await this.workItems.linkEvaluation(tx, tenantId, linked.id, evaluation.id))) {
+        // Another analyst started on this item between our read and our write.
+        throw new AppError(ErrorKind.Conflict, `work item ${linked.id} was taken meanwhile`, {
+          code: 'qa.work_item_taken',
+        });
+      }
       return { ...evaluation, comments: [] };
     });
   }

@@ -100,6 +100,15 @@ export class WorkItemsRepository {
     await tx.workItem.updateMany({ where: { tenantId, id }, data: { reasons } });
   }
 
+  /** Links an evaluation to an item nobody took yet; false when someone did. */
+  async linkEvaluation(tx: QaTx, tenantId: string, id: string, evaluationId: string): Promise<boolean> {
+    const { count } = await tx.workItem.updateMany({
+      where: { tenantId, id, evaluationId: null },
+      data: { status: 'in_progress', evaluationId },
+    });
+    return count === 1;
+  }
+
   async setStatus(
     tx: QaTx,
     tenantId: string,
