@@ -118,5 +118,9 @@ describe('qa gRPC', () => {
     const badId = await failure(client.getEvaluation({ evaluationId: 'no spaces' }, { tenantId: tenantA }));
     expect(badId.violations.map((v) => v.field)).toEqual(['evaluationId']);
     expect((await failure(client.getAgentScores({ agentIds: ['a'] }))).kind).toBe(ErrorKind.Unauthenticated);
+    const badAnalyst = await failure(
+      client.listWorkItems({ analystId: 'a b', status: 0 }, { tenantId: tenantA }),
+    );
+    expect(badAnalyst.violations.map((v) => v.field)).toEqual(['analystId']);
   });
 });

@@ -8,7 +8,7 @@ import { CallsRepository } from '../calls/calls.repository';
 import { EvaluationsService } from '../evaluations/evaluations.service';
 import { ScoresService } from '../scores/scores.service';
 import { RefIdSchema } from '../settings/qa-settings.model';
-import { WorkItemsService } from '../work-items/work-items.service';
+import { ListWorkItemsSchema, WorkItemsService } from '../work-items/work-items.service';
 import {
   agentScoreToProto,
   checkToProto,
@@ -44,12 +44,13 @@ export class QaGrpcController implements QaV1.QaServiceController {
   async listWorkItems(request: QaV1.ListWorkItemsRequest): Promise<QaV1.ListWorkItemsResponse> {
     const status = workItemStatusFromProto(request.status);
     const pageSize = request.page?.pageSize ?? 0;
-    const page = await this.workItems.list({
+    const query = parseRequest(ListWorkItemsSchema, {
       ...(request.analystId ? { analystId: request.analystId } : {}),
       ...(status ? { status } : {}),
       limit: pageSize === 0 ? 50 : Math.min(pageSize, 200),
       ...(request.page?.cursor ? { cursor: request.page.cursor } : {}),
     });
+    const page = await this.workItems.listParsed(query);
     return { items: page.items.map(workItemToProto), page: { nextCursor: page.nextCursor ?? '' } };
   }
 
