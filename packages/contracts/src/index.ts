@@ -5,4 +5,5 @@ export * from './events/subjects';
 export * from './events/envelope';
 export * from './events/telephony.events';
 export * from './events/acd.events';
+export * from './events/qa.events';
 export * from './grpc';

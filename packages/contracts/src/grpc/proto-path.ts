@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** The gRPC domains with a proto package `callcenter.<domain>.v1` and a `<domain>_service.proto`. */
-export const GRPC_DOMAINS = ['acd', 'crm', 'telephony'] as const;
+export const GRPC_DOMAINS = ['acd', 'crm', 'qa', 'telephony'] as const;
 export type GrpcDomain = (typeof GRPC_DOMAINS)[number];
 
 /** Proto package per domain, as Nest's gRPC transport wants it in `options.package`. */
 export const GRPC_PACKAGES: Readonly<Record<GrpcDomain, string>> = {
   acd: 'callcenter.acd.v1',
   crm: 'callcenter.crm.v1',
+  qa: 'callcenter.qa.v1',
   telephony: 'callcenter.telephony.v1',
 };
 
