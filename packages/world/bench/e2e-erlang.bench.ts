@@ -35,6 +35,7 @@ import { histogramQuantile } from '../src/prometheus';
 import { acdClient, provisionWorld } from '../src/provision';
 import { Random } from '../src/random';
 import { runReferenceQueue } from '../src/reference-queue';
+import { readWallboard } from '../src/wallboard';
 import { erlangWorld } from '../src/scenario';
 import { startStack, type ServiceName } from '../src/stack';
 import { createStackDatabase } from '../src/stack-database';
@@ -135,8 +136,36 @@ async function main(): Promise<void> {
     log(
       `${agents} agents, ${lambda}/h, AHT ${aht} s, ${patience === undefined ? 'no abandonment' : `patience ${patience} s`}; ${durationS} scenario s at x${timeScale} = ${Math.round(durationS / timeScale)} s`,
     );
+    if (process.env.E2E_DEBUG) {
+      const { connect } = await import('@nats-io/transport-node');
+      const nc = await connect({ servers: nats.url });
+      const sub = nc.subscribe('cc.*.acd.agent.>');
+      void (async () => {
+        for await (const m of sub) {
+          const text = m.string();
+          if (text.includes('not_ready')) log(`acd fact ${m.subject}: ${text.slice(0, 400)}`);
+        }
+      })();
+      const tsub = nc.subscribe('cc.*.telephony.agent_leg.failed');
+      void (async () => {
+        for await (const m of tsub) log(`telephony fact ${m.subject}: ${m.string().slice(0, 400)}`);
+      })();
+    }
     callers.start();
+    // Progress on stderr: what acd sees (waiting calls, agents by state) every 10 s.
+    const progress = setInterval(() => {
+      void readWallboard(world, acd, timeScale)
+        .then(([row]) => {
+          if (!row) return;
+          const a = row.agents;
+          log(
+            `t=${Math.round(callers.nowS())} s: waiting ${row.waiting}, agents available ${a.available ?? 0} reserved/ringing ${(a.reserved ?? 0) + (a.ringing ?? 0)} on call ${a.onCall ?? 0} wrap-up ${a.wrapUp ?? 0} not ready ${a.notReady ?? 0}`,
+          );
+        })
+        .catch(() => undefined);
+    }, 10_000);
     await new Promise((r) => setTimeout(r, (durationS * 1000) / timeScale));
+    clearInterval(progress);
     callers.stop();
     // Let every caller already in finish (served or gone).
     const drainDeadline = Date.now() + 120_000;

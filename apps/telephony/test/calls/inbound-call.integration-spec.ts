@@ -30,6 +30,7 @@ describe('inbound calls against the ARI simulator', () => {
     h.peers.state.agents = [];
     h.peers.state.calls.length = 0;
     h.peers.state.screenPopDelayMs = 0;
+    h.peers.state.enqueueAnswerDelayMs = 0;
   });
 
   const endedFact = (callId: string) =>
@@ -173,6 +174,27 @@ describe('inbound calls against the ARI simulator', () => {
     expect(rejects[0]?.fencingToken).toBeGreaterThan(0);
     expect(ended.payload).toMatchObject({ agentId: 'agent-2002', hangupBy: 'agent' });
     h.peers.state.ringTimeoutSeconds = 10;
+  });
+
+  it('an assignment that overtakes the enqueue answer is rung once the call is queued, not handed back', async () => {
+    // acd assigns a free agent at once; its stream can deliver the offer before EnqueueCall's answer.
+    // Declining it then made acd put a blameless agent on not-ready (no answer) for good.
+    h.peers.state.enqueueAnswerDelayMs = 150;
+    h.sim.world.setEndpointBehaviour('PJSIP/agent-2101', { answerAfterMs: 200, hangupAfterMs: 1000 });
+    h.peers.state.agents = [{ agentId: 'agent-2101', endpoint: 'PJSIP/agent-2101' }];
+    const channelId = await h.placeCall({ from: CALLER, to: DID, dtmf: [{ afterMs: 500, digits: '1' }] });
+    const callId = callIdForChannel(channelId);
+    const ended = await endedFact(callId);
+    expect(ended.payload).toMatchObject({ agentId: 'agent-2101', hangupBy: 'agent' });
+    expect(h.peers.state.methods('rejectAssignment')).toEqual([]);
+    expect(types(await h.factsOf(callId)).slice(0, 6)).toEqual([
+      'telephony.call.started',
+      'telephony.ivr.completed',
+      'telephony.call.queued',
+      'telephony.agent_leg.ringing',
+      'telephony.call.answered',
+      'telephony.call.connected',
+    ]);
   });
 
   it('busy agent: rejected as busy', async () => {

@@ -71,6 +71,13 @@ interface Call {
   ended: boolean;
   hangupBy: HangupSide | undefined;
   hangupCause: number | undefined;
+  /** True while EnqueueCall is in flight. */
+  enqueuing?: boolean;
+  /**
+   * An assignment that arrived on the watch stream before EnqueueCall's answer (acd assigns a free
+   * agent at once, and the stream can overtake the unary answer): rung as soon as the call is queued.
+   */
+  earlyAssignment?: AcdV1.Assignment;
 }
 
 /**
@@ -319,6 +326,7 @@ export class CallsService {
     let position = 0;
     let expectedWaitSeconds = 0;
     const attempts = this.options.enqueueAttempts ?? 3;
+    call.enqueuing = true;
     for (let attempt = 1; ; attempt++) {
       try {
         ({ position, expectedWaitSeconds } = await this.acd.enqueue(s.tenantId, {
@@ -340,7 +348,14 @@ export class CallsService {
       } catch (error) {
         if (call.ended) return;
         if (attempt >= attempts) {
+          call.enqueuing = false;
           this.logger.error(`call ${s.callId}: enqueue failed ${attempts} times: ${describe(error)}`);
+          if (call.earlyAssignment) {
+            // acd did queue it after all: take it back without holding the agent.
+            await this.acd
+              .cancel(s.tenantId, s.callId, AcdV1.CancelReason.CANCEL_REASON_SYSTEM)
+              .catch(() => undefined);
+          }
           await call.io
             .play(['sound:an-error-has-occurred', 'sound:please-try-call-later'])
             .catch(() => undefined);
@@ -350,6 +365,7 @@ export class CallsService {
         await delay(100 * attempt);
       }
     }
+    call.enqueuing = false;
     if (call.ended) {
       // The caller left while acd was answering: take the call back out.
       await this.acd
@@ -376,6 +392,12 @@ export class CallsService {
     );
     this.armCallbackKey(call);
     await ignoreGone(this.ari.startMoh(s.channelId, s.mohClass));
+    const early = call.earlyAssignment;
+    call.earlyAssignment = undefined;
+    if (early) {
+      await this.onAssignment(early);
+      return;
+    }
     if (position > 0 && s.queueAnnounceEverySeconds > 0)
       this.scheduleAnnouncement(call, position, expectedWaitSeconds);
   }
@@ -565,6 +587,10 @@ export class CallsService {
     };
     this.options.timings?.(a.callId, 'assigned');
     const call = this.byCallId.get(a.callId);
+    if (call && !call.ended && call.enqueuing) {
+      call.earlyAssignment = a;
+      return;
+    }
     if (!call || call.ended || call.s.state !== 'queued') {
       // Not ours to ring (ended, or already offered): hand the offer back at once.
       await this.acd
