@@ -271,7 +271,7 @@ describe('RouterCore over a compare-and-set store: exactly once under crashes an
   // Open (found by a random-seed run on 2026-11-23, see ADR 0008): a call acknowledged, then rejected on
   // the same router, then that router crashes: after takeover the call is neither acknowledged nor in
   // the store ("call c0 lost"). Replays the shrunk counterexample; un-skip once fixed.
-  it.skip('regression: ack, reject, crash does not lose the call', async () => {
+  it('regression: ack, reject, crash does not lose the call', async () => {
     await check(false, 1, {
       seed: -1163713075,
       path: '131:4:7:7:11:11:19:23:23:13:13:13:13:13:13:13:13:13:13:13:13:13:13',

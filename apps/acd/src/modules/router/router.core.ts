@@ -125,6 +125,18 @@ interface AgentRuntime {
 
 const DEFAULT_THRESHOLD_SEC = 20;
 
+/**
+ * An agent record as read back from the store. The fencing token of a reservation is the revision
+ * of the reservation write itself, which cannot carry it in its value: a `reserved` record without a
+ * token names the revision it was read at (later writes of the same assignment carry it explicitly).
+ */
+function agentRecordOf(entry: StoredEntry): AgentRecord {
+  const record = entry.value as AgentRecord;
+  return record.state === 'reserved' && record.token === undefined
+    ? { ...record, token: entry.revision }
+    : record;
+}
+
 function stale(what: string): AppError {
   return new AppError(ErrorKind.FailedPrecondition, `${what}: stale or unknown fencing token`, {
     code: 'acd.stale_fencing_token',
@@ -239,10 +251,11 @@ export class RouterCore {
     const toMakeAvailable: AgentRuntime[] = [];
     const restoredCalls = new Set<string>();
     const offersToResend: CallRuntime[] = [];
+    const rewrites: Promise<unknown>[] = [];
     try {
       for (const e of agentEntries) {
         this.writer.know(e.key, e.revision);
-        const record = e.value as AgentRecord;
+        const record = agentRecordOf(e);
         if (!this.configuration.agent(record.agentId)) continue;
         const rt: AgentRuntime = { key: e.key, record: { ...record }, reservation: undefined };
         this.agents.set(record.agentId, rt);
@@ -325,7 +338,7 @@ export class RouterCore {
       // off on_call) has ended; the previous router died before deleting it. It must not wait again.
       // An agent still reserved/ringing for it means the answer was half written: the call waits.
       const agentRecords = new Map(
-        agentEntries.map((e) => [(e.value as AgentRecord).agentId, e.value as AgentRecord]),
+        agentEntries.map((e) => [(e.value as AgentRecord).agentId, agentRecordOf(e)]),
       );
       const ended = new Set<string>();
       for (const [key, { record }] of callsByKey) {
@@ -352,11 +365,16 @@ export class RouterCore {
         this.statistics.apply(this.engine.enqueue(this.commandOf(record)));
         // A call whose offer was never confirmed is rewritten: this also fences out a late write
         // of a previous router that still believes in that offer.
-        if (record.state !== 'waiting') void this.writeCall(rt).catch(() => undefined);
+        if (record.state !== 'waiting') rewrites.push(this.writeCall(rt));
       }
     } finally {
       this.restoring = false;
     }
+    // A call waits again in the store before the agent reaped from it is freed: were the agent's
+    // write to land alone before a crash, the next router would take the call (still `connected` or
+    // `offered` there, its agent moved on) for one that ended, and drop it.
+    await Promise.all(rewrites.map((p) => p.catch(() => undefined)));
+    await this.settled([]);
     for (const rt of offersToResend) this.resendOffer(rt);
     toMakeAvailable.sort((a, b) => a.record.since - b.record.since);
     for (const rt of toMakeAvailable) {
