@@ -192,7 +192,7 @@ export class RouterHost implements OnApplicationBootstrap, OnApplicationShutdown
   /** Runs a command on the router: here when this replica is it, else forwarded over NATS. */
   async execute<K extends RouterCommand['op']>(command: CommandOf<K>): Promise<RouterResults[K]> {
     const core = this.core;
-    if (this.routing && core?.active) return (await this.runLocally(core, command)) as RouterResults[K];
+    if (this.routesNow(core)) return (await this.runLocally(core, command)) as RouterResults[K];
     let msg: Msg;
     try {
       msg = await this.connection.request(this.subjects.commands, encoder.encode(JSON.stringify(command)), {
@@ -210,6 +210,14 @@ export class RouterHost implements OnApplicationBootstrap, OnApplicationShutdown
     return reply.result as RouterResults[K];
   }
 
+  /**
+   * This replica runs the router and its lease still holds (checked per command: a replica that was
+   * paused past its lease refuses before doing anything, not only at its next write).
+   */
+  private routesNow(core: RouterCore | undefined): core is RouterCore {
+    return this.routing && core?.active === true && this.lease?.held() === true;
+  }
+
   private async runLocally(core: RouterCore, command: RouterCommand): Promise<unknown> {
     if (command.op === 'config') {
       await this.applyChange(command.change);
@@ -222,7 +230,7 @@ export class RouterHost implements OnApplicationBootstrap, OnApplicationShutdown
     let reply: WireReply;
     try {
       const core = this.core;
-      if (!this.routing || !core?.active) {
+      if (!this.routesNow(core)) {
         throw new AppError(ErrorKind.Unavailable, 'this replica is not the router any more: retry', {
           code: 'acd.router_changed',
           retryAfterSeconds: 1,
