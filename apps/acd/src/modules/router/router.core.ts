@@ -756,7 +756,6 @@ export class RouterCore {
       queueIds.length > 0
         ? queueIds
         : [...this.configuration.queues()].filter((q) => q.tenantId === tenantId).map((q) => q.queueId);
-    const tenantLive = this.statistics.tenantLive(tenantId, now);
     return ids.map((queueId) => {
       const queue = this.configuration.queue(tenantId, queueId);
       if (!queue) throw AppError.notFound('queue', queueId);
@@ -765,7 +764,8 @@ export class RouterCore {
       return {
         queueId,
         window: this.statistics.queueStats(id, now, window),
-        live: { ...live, agentsByState: tenantLive.agentsByState },
+        // The agents this queue can use (its skills and levels, or its members), in each state.
+        live: { ...live, agentsByState: this.engine.queueAgentsByState(id) },
         thresholdSec: queue.rules.serviceLevel?.thresholdSec ?? DEFAULT_THRESHOLD_SEC,
       };
     });
