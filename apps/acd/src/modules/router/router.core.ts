@@ -23,6 +23,7 @@ import type {
   SkillRequirement,
 } from '../routing/routing.types';
 import { RealtimeStatistics, type LiveStats, type WindowStats } from '../statistics/realtime-statistics';
+import { StatisticsPersistence } from '../statistics/statistics.persistence';
 import {
   AGENT_PREFIX,
   type AgentRecord,
@@ -177,6 +178,8 @@ export class RouterCore {
   private readonly engine: RoutingEngine;
   readonly statistics: RealtimeStatistics;
   private readonly writer: KeyedWriter;
+  private readonly statisticsStore: StatisticsPersistence;
+  private readonly mayWrite: () => boolean;
   private readonly calls = new Map<string, CallRuntime>();
   private readonly agents = new Map<string, AgentRuntime>();
   /** Tombstones of calls that left acd: call key -> when (oldest first, mostly). */
@@ -208,6 +211,8 @@ export class RouterCore {
     this.statistics = new RealtimeStatistics({
       tenantTimeZone: (tenantId) => this.configuration.tenant(tenantId)?.timeZone ?? 'UTC',
     });
+    this.statisticsStore = new StatisticsPersistence(store, this.statistics, () => clock.now());
+    this.mayWrite = options.mayWrite ?? (() => true);
     this.writer = new KeyedWriter(
       store,
       (error) => {
@@ -239,6 +244,8 @@ export class RouterCore {
    * router died between the two writes and the agent is freed (the reaper) while the call waits again.
    */
   async start(): Promise<void> {
+    // The counters of the previous routers go on (the live figures come from the state below).
+    await this.statisticsStore.restore();
     const { agentEntries, callEntries } = await this.fencedSnapshot();
     const callsByKey = new Map<string, { record: CallRecord; revision: number }>();
     for (const e of callEntries) {
@@ -769,6 +776,12 @@ export class RouterCore {
         thresholdSec: queue.rules.serviceLevel?.thresholdSec ?? DEFAULT_THRESHOLD_SEC,
       };
     });
+  }
+
+  /** Persists the statistics' counters changed since the last save (the host's timer, shutdown). */
+  async saveStatistics(): Promise<void> {
+    if (this.stopped || !this.mayWrite()) return;
+    await this.statisticsStore.save();
   }
 
   /** Runs due timers (ring timeouts, wrap-up ends, overflow, max wait). */

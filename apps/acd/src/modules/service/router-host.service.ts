@@ -98,6 +98,7 @@ export class RouterHost implements OnApplicationBootstrap, OnApplicationShutdown
   private leaseTimer: NodeJS.Timeout | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
+  private statsSaveTimer: NodeJS.Timeout | undefined;
   private leaseStep: Promise<void> = Promise.resolve();
   private configChain: Promise<unknown> = Promise.resolve();
   private stopped = false;
@@ -168,6 +169,8 @@ export class RouterHost implements OnApplicationBootstrap, OnApplicationShutdown
     clearTimeout(this.leaseTimer);
     await this.leaseStep;
     const wasRouter = this.core !== undefined;
+    // The successor goes on from the counters as they are now.
+    await this.core?.saveStatistics().catch(() => undefined);
     this.stepDown('shutdown');
     this.configSubscription?.unsubscribe();
     // A graceful stop hands the lease over at once instead of after its expiry.
@@ -370,6 +373,14 @@ export class RouterHost implements OnApplicationBootstrap, OnApplicationShutdown
       );
       this.statsTimer.unref();
     }
+    if (this.config.ACD_STATS_SAVE_INTERVAL_MS > 0) {
+      this.statsSaveTimer = setInterval(() => {
+        core
+          .saveStatistics()
+          .catch((error: unknown) => this.logger.warn(`statistics not saved: ${String(error)}`));
+      }, this.config.ACD_STATS_SAVE_INTERVAL_MS);
+      this.statsSaveTimer.unref();
+    }
     this.logger.log(`replica ${this.replicaId} routes (lease term ${lease.term})`);
   }
 
@@ -382,6 +393,8 @@ export class RouterHost implements OnApplicationBootstrap, OnApplicationShutdown
     this.tickTimer = undefined;
     clearInterval(this.statsTimer);
     this.statsTimer = undefined;
+    clearInterval(this.statsSaveTimer);
+    this.statsSaveTimer = undefined;
     this.commandSubscription?.unsubscribe();
     this.commandSubscription = undefined;
   }
