@@ -13,7 +13,7 @@
  * telephony acknowledges each offer, talks --talk-ms and completes the call (1,000 agents x 200 ms:
  * ~100 busy at 500 calls/s, so a call never waits for an agent while the service keeps up).
  * npx tsx bench/acd-scale.bench.ts [--calls 20000] [--seed 5] [--service 1] [--rate 500]
- *   [--service-calls 5000] [--service-agents 1000] [--talk-ms 200] [--log-level warn]
+ *   [--service-calls 5000] [--service-agents 1000] [--talk-ms 200] [--engine 0 (service only)]
  */
 import { setFlagsFromString } from 'node:v8';
 import { AcdV1 } from '@cc/contracts';
@@ -37,6 +37,8 @@ const args = numberArgs({
   calls: 20_000,
   seed: 5,
   service: 1,
+  /** 0 skips the in-engine rows (e.g. to profile the service part alone). */
+  engine: 1,
   rate: 500,
   serviceCalls: 5_000,
   serviceAgents: 1_000,
@@ -338,6 +340,17 @@ async function throughService() {
 
 async function main(): Promise<void> {
   const service = args.service ? await throughService() : undefined;
+  if (!args.engine) {
+    console.log(
+      JSON.stringify({
+        bench: 'acd-scale',
+        enqueueToAssignP50Ms: service?.enqueueToAssignP50Ms ?? null,
+        enqueueToAssignP99Ms: service?.enqueueToAssignP99Ms ?? null,
+        service: service ?? null,
+      }),
+    );
+    return;
+  }
   const { configLoadMs, counts, memberships, heapMb, rows, change } = inEngine();
   const worstP50 = Math.max(...rows.map((r) => r.decisionP50Ms));
   const worstP99 = Math.max(...rows.map((r) => r.decisionP99Ms));
