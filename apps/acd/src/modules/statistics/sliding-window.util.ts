@@ -77,8 +77,10 @@ export class WindowedCounters {
     const f = this.fields;
     const minutes: [number, number[]][] = [];
     for (let minute = this.head - HOUR_BUCKETS + 1; minute <= this.head; minute++) {
-      const values = Array.from(this.ring.subarray(slotOf(minute) * f, slotOf(minute) * f + f));
-      if (values.some((v) => v !== 0)) minutes.push([minute, values]);
+      const slot = slotOf(minute) * f;
+      let empty = true;
+      for (let i = 0; i < f && empty; i++) empty = this.ring[slot + i] === 0;
+      if (!empty) minutes.push([minute, Array.from(this.ring.subarray(slot, slot + f))]);
     }
     return { head: this.head, dayEndsAt: this.dayEndsAt, day: [...this.day], all: [...this.all], minutes };
   }
