@@ -15,6 +15,7 @@
  * npx tsx bench/acd-scale.bench.ts [--calls 20000] [--seed 5] [--service 1] [--rate 500]
  *   [--service-calls 5000] [--service-agents 1000] [--talk-ms 200] [--engine 0 (service only)]
  */
+import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { AcdV1 } from '@cc/contracts';
 import { uniqueName, uniqueTenantId, waitFor } from '@cc/testing';
@@ -314,6 +315,9 @@ async function throughService() {
         seed: args.seed,
       });
       log(`service warm-up ${JSON.stringify(warm)}`);
+      // CPU time of this process (the acd service; the callers run in a child) per call: unlike the
+      // latencies, it hardly depends on what the other users of this shared machine do meanwhile.
+      const cpuBefore = process.cpuUsage();
       const result = await measureFromChildProcess(acd.grpcAddress, tenant, {
         queueId: membersQueueId(args.serviceAgents),
         rate: args.rate,
@@ -321,11 +325,14 @@ async function throughService() {
         talkMs: args.talkMs,
         seed: args.seed + 1,
       });
+      const cpu = process.cpuUsage(cpuBefore);
       const service = {
         ...size,
         queueAgents: args.serviceAgents,
         configLoadMs: round(acd.host.configLoadMs, 0),
         ...result,
+        serviceCpuMsPerCall: round((cpu.user + cpu.system) / 1000 / args.serviceCalls, 3),
+        loadAverage: loadavg().map((l) => round(l, 1)),
       };
       log(JSON.stringify({ service }));
       return service;
