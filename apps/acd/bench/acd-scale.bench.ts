@@ -13,8 +13,9 @@
  * telephony acknowledges each offer, talks --talk-ms and completes the call (1,000 agents x 200 ms:
  * ~100 busy at 500 calls/s, so a call never waits for an agent while the service keeps up).
  * npx tsx bench/acd-scale.bench.ts [--calls 20000] [--seed 5] [--service 1] [--rate 500]
- *   [--service-calls 5000] [--service-agents 1000] [--talk-ms 200] [--log-level warn]
+ *   [--service-calls 5000] [--service-agents 1000] [--talk-ms 200] [--engine 0 (service only)]
  */
+import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { AcdV1 } from '@cc/contracts';
 import { uniqueName, uniqueTenantId, waitFor } from '@cc/testing';
@@ -37,6 +38,8 @@ const args = numberArgs({
   calls: 20_000,
   seed: 5,
   service: 1,
+  /** 0 skips the in-engine rows (e.g. to profile the service part alone). */
+  engine: 1,
   rate: 500,
   serviceCalls: 5_000,
   serviceAgents: 1_000,
@@ -312,6 +315,9 @@ async function throughService() {
         seed: args.seed,
       });
       log(`service warm-up ${JSON.stringify(warm)}`);
+      // CPU time of this process (the acd service; the callers run in a child) per call: unlike the
+      // latencies, it hardly depends on what the other users of this shared machine do meanwhile.
+      const cpuBefore = process.cpuUsage();
       const result = await measureFromChildProcess(acd.grpcAddress, tenant, {
         queueId: membersQueueId(args.serviceAgents),
         rate: args.rate,
@@ -319,11 +325,14 @@ async function throughService() {
         talkMs: args.talkMs,
         seed: args.seed + 1,
       });
+      const cpu = process.cpuUsage(cpuBefore);
       const service = {
         ...size,
         queueAgents: args.serviceAgents,
         configLoadMs: round(acd.host.configLoadMs, 0),
         ...result,
+        serviceCpuMsPerCall: round((cpu.user + cpu.system) / 1000 / args.serviceCalls, 3),
+        loadAverage: loadavg().map((l) => round(l, 1)),
       };
       log(JSON.stringify({ service }));
       return service;
@@ -338,6 +347,17 @@ async function throughService() {
 
 async function main(): Promise<void> {
   const service = args.service ? await throughService() : undefined;
+  if (!args.engine) {
+    console.log(
+      JSON.stringify({
+        bench: 'acd-scale',
+        enqueueToAssignP50Ms: service?.enqueueToAssignP50Ms ?? null,
+        enqueueToAssignP99Ms: service?.enqueueToAssignP99Ms ?? null,
+        service: service ?? null,
+      }),
+    );
+    return;
+  }
   const { configLoadMs, counts, memberships, heapMb, rows, change } = inEngine();
   const worstP50 = Math.max(...rows.map((r) => r.decisionP50Ms));
   const worstP99 = Math.max(...rows.map((r) => r.decisionP99Ms));

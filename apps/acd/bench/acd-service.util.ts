@@ -176,7 +176,7 @@ export async function measureEnqueueToAssign(client: AcdClient, tenant: string, 
     next += (-Math.log(1 - rng.next()) / run.rate) * 1000;
     const wait = next - performance.now();
     if (wait > 1) await sleep(wait);
-    const callId = `bc-${run.queueId}-${run.rate}-${n}`;
+    const callId = `bc-${run.queueId}-${run.rate}-${run.seed}-${n}`; // a warm-up at the same rate has other ids
     const at = performance.now();
     sent.set(callId, at);
     enqueues.push(

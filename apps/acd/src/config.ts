@@ -33,6 +33,11 @@ export const AcdConfigSchema = BaseConfigSchema.extend({
   ACD_FORWARD_TIMEOUT_MS: ms(5_000, 50),
   /** How often the router publishes queue.stats_reported facts (queues with calls); 0 = never. */
   ACD_QUEUE_STATS_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  /**
+   * How often the router saves the statistics' counters to KV, for a successor to go on from after a
+   * failover (what happened since the last save is lost); 0 = never.
+   */
+  ACD_STATS_SAVE_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
   /** Ring timeout of queues that set none. */
   ACD_DEFAULT_RING_TIMEOUT_MS: ms(30_000, 1_000),
 });

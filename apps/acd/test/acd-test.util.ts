@@ -49,6 +49,8 @@ export interface AcdInstanceOptions {
   replicaId?: string;
   leaseTtlMs?: number;
   leaseRenewMs?: number;
+  /** Further settings (names of AcdConfigSchema). */
+  settings?: Record<string, string>;
 }
 
 /** One whole acd service in this process, on free ports. */
@@ -67,6 +69,7 @@ export async function startAcdInstance(options: AcdInstanceOptions): Promise<Acd
     ACD_LEASE_TTL_MS: String(options.leaseTtlMs ?? 2_000),
     ACD_LEASE_RENEW_MS: String(options.leaseRenewMs ?? 300),
     ...(options.replicaId ? { ACD_REPLICA_ID: options.replicaId } : {}),
+    ...options.settings,
   });
   const app = await startAcd(config, { tenants: options.tenants, grpcHost: '127.0.0.1' });
   const grpcAddress = `127.0.0.1:${grpcPort}`;

@@ -55,6 +55,10 @@ export class NatsConnectionService implements OnApplicationShutdown {
       const nc = await connect({
         servers,
         name: this.options.name,
+        // Without it every request (each JetStream publish waits for its ack by one) builds an Error
+        // up front to give a later failure its call site: ~4% of acd's CPU at 500 calls/s, plus the
+        // garbage. Failures still carry their message and subject.
+        noAsyncTraces: true,
         maxReconnectAttempts: -1,
         waitOnFirstConnect: true,
         reconnectTimeWait: 1_000,

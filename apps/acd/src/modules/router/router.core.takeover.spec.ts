@@ -116,6 +116,59 @@ describe('RouterCore takeover of a connected call', () => {
     expect((store.peek('call.ttake.c1')?.value as CallRecord).state).toBe('offered');
   });
 
+  // A reservation's record carries no token: its token is the revision of that write (the value cannot
+  // hold its own revision). The ack-reject-crash counterexample of the property test was this case.
+  it('keeps a connected call whose agent record is still the tokenless reservation (answer half written)', async () => {
+    const { store, offers } = await takeOver({
+      agentId: 'a0',
+      state: 'reserved',
+      since: T0,
+      tenantId: TENANT,
+      callId: 'c1',
+      queueId: 'q1',
+    });
+    expect(offers).toHaveLength(1);
+    expect(offers[0]).toMatchObject({ callId: 'c1', agentId: 'a0' });
+    expect(offers[0]!.fencingToken).toBeGreaterThan(1);
+    const call = store.peek('call.ttake.c1')?.value as CallRecord;
+    expect(call).toMatchObject({ state: 'offered', agentId: 'a0', token: offers[0]!.fencingToken });
+  });
+
+  it('restores a confirmed reservation (tokenless agent record) with its token instead of reaping it', async () => {
+    const store = new InMemoryStateStore();
+    const clock = { t: T0 + 1_000, now: () => clock.t };
+    await store.create('agent.a0', {
+      agentId: 'a0',
+      state: 'reserved',
+      since: T0,
+      tenantId: TENANT,
+      callId: 'c1',
+      queueId: 'q1',
+    });
+    await store.create('call.ttake.c1', { ...connectedCall, state: 'offered' });
+    const offers: AssignmentMessage[] = [];
+    const sink: RouterSink = {
+      assignment: (_n, m) => offers.push(m),
+      revoked: () => undefined,
+      facts: () => undefined,
+    };
+    const core = new RouterCore(store, clock, configuration(), sink, { onFailure: () => undefined });
+    await core.start();
+    // The same offer again (telephony may have missed it), under the same token.
+    expect(offers).toEqual([expect.objectContaining({ callId: 'c1', agentId: 'a0', fencingToken: 1 })]);
+    await expect(
+      core.acknowledge(TENANT, { callId: 'c1', agentId: 'a0', fencingToken: 1 }),
+    ).resolves.toMatchObject({
+      state: 'on_call',
+    });
+    expect(store.peek('agent.a0')?.value as AgentRecord).toMatchObject({
+      state: 'on_call',
+      callId: 'c1',
+      token: 1,
+    });
+    expect(store.peek('call.ttake.c1')?.value as CallRecord).toMatchObject({ state: 'connected', token: 1 });
+  });
+
   it('recognises an enqueue retried after the call ended, also after a takeover, until the tombstone expires', async () => {
     const { store, clock, core, offers } = await takeOver({
       agentId: 'a0',

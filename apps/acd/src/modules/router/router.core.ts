@@ -23,6 +23,7 @@ import type {
   SkillRequirement,
 } from '../routing/routing.types';
 import { RealtimeStatistics, type LiveStats, type WindowStats } from '../statistics/realtime-statistics';
+import { StatisticsPersistence } from '../statistics/statistics.persistence';
 import {
   AGENT_PREFIX,
   type AgentRecord,
@@ -125,6 +126,18 @@ interface AgentRuntime {
 
 const DEFAULT_THRESHOLD_SEC = 20;
 
+/**
+ * An agent record as read back from the store. The fencing token of a reservation is the revision
+ * of the reservation write itself, which cannot carry it in its value: a `reserved` record without a
+ * token names the revision it was read at (later writes of the same assignment carry it explicitly).
+ */
+function agentRecordOf(entry: StoredEntry): AgentRecord {
+  const record = entry.value as AgentRecord;
+  return record.state === 'reserved' && record.token === undefined
+    ? { ...record, token: entry.revision }
+    : record;
+}
+
 function stale(what: string): AppError {
   return new AppError(ErrorKind.FailedPrecondition, `${what}: stale or unknown fencing token`, {
     code: 'acd.stale_fencing_token',
@@ -165,6 +178,8 @@ export class RouterCore {
   private readonly engine: RoutingEngine;
   readonly statistics: RealtimeStatistics;
   private readonly writer: KeyedWriter;
+  private readonly statisticsStore: StatisticsPersistence;
+  private readonly mayWrite: () => boolean;
   private readonly calls = new Map<string, CallRuntime>();
   private readonly agents = new Map<string, AgentRuntime>();
   /** Tombstones of calls that left acd: call key -> when (oldest first, mostly). */
@@ -196,6 +211,8 @@ export class RouterCore {
     this.statistics = new RealtimeStatistics({
       tenantTimeZone: (tenantId) => this.configuration.tenant(tenantId)?.timeZone ?? 'UTC',
     });
+    this.statisticsStore = new StatisticsPersistence(store, this.statistics, () => clock.now());
+    this.mayWrite = options.mayWrite ?? (() => true);
     this.writer = new KeyedWriter(
       store,
       (error) => {
@@ -227,22 +244,27 @@ export class RouterCore {
    * router died between the two writes and the agent is freed (the reaper) while the call waits again.
    */
   async start(): Promise<void> {
+    // The counters of the previous routers go on (the live figures come from the state below).
+    await this.statisticsStore.restore();
     const { agentEntries, callEntries } = await this.fencedSnapshot();
     const callsByKey = new Map<string, { record: CallRecord; revision: number }>();
     for (const e of callEntries) {
       this.writer.know(e.key, e.revision);
       const record = e.value as CallRecord;
-      if (record.state === 'ended') this.ended.set(e.key, record.endedAt ?? this.clock.now());
-      else callsByKey.set(e.key, { record, revision: e.revision });
+      // A claim marks a key, not a call: a later enqueue of that id starts the call afresh.
+      if (record.state === 'ended') {
+        if (!record.claimed) this.ended.set(e.key, record.endedAt ?? this.clock.now());
+      } else callsByKey.set(e.key, { record, revision: e.revision });
     }
     this.restoring = true;
     const toMakeAvailable: AgentRuntime[] = [];
     const restoredCalls = new Set<string>();
     const offersToResend: CallRuntime[] = [];
+    const rewrites: Promise<unknown>[] = [];
     try {
       for (const e of agentEntries) {
         this.writer.know(e.key, e.revision);
-        const record = e.value as AgentRecord;
+        const record = agentRecordOf(e);
         if (!this.configuration.agent(record.agentId)) continue;
         const rt: AgentRuntime = { key: e.key, record: { ...record }, reservation: undefined };
         this.agents.set(record.agentId, rt);
@@ -325,7 +347,7 @@ export class RouterCore {
       // off on_call) has ended; the previous router died before deleting it. It must not wait again.
       // An agent still reserved/ringing for it means the answer was half written: the call waits.
       const agentRecords = new Map(
-        agentEntries.map((e) => [(e.value as AgentRecord).agentId, e.value as AgentRecord]),
+        agentEntries.map((e) => [(e.value as AgentRecord).agentId, agentRecordOf(e)]),
       );
       const ended = new Set<string>();
       for (const [key, { record }] of callsByKey) {
@@ -352,11 +374,16 @@ export class RouterCore {
         this.statistics.apply(this.engine.enqueue(this.commandOf(record)));
         // A call whose offer was never confirmed is rewritten: this also fences out a late write
         // of a previous router that still believes in that offer.
-        if (record.state !== 'waiting') void this.writeCall(rt).catch(() => undefined);
+        if (record.state !== 'waiting') rewrites.push(this.writeCall(rt));
       }
     } finally {
       this.restoring = false;
     }
+    // A call waits again in the store before the agent reaped from it is freed: were the agent's
+    // write to land alone before a crash, the next router would take the call (still `connected` or
+    // `offered` there, its agent moved on) for one that ended, and drop it.
+    await Promise.all(rewrites.map((p) => p.catch(() => undefined)));
+    await this.settled([]);
     for (const rt of offersToResend) this.resendOffer(rt);
     toMakeAvailable.sort((a, b) => a.record.since - b.record.since);
     for (const rt of toMakeAvailable) {
@@ -366,45 +393,95 @@ export class RouterCore {
   }
 
   /**
-   * Reads agents and calls. Two keys cannot be read atomically, so a previous router that is still
-   * writing (a zombie, or a write in flight when it died) could confirm or answer a reservation right
-   * after we read it. For every busy agent we first rewrite the
-   * call's record unchanged (a compare-and-set that makes any later write of the old router to it
-   * fail), then read the agent again: once the agent is unchanged after the fence, the verdict holds.
+   * Reads agents and calls and **fences** them: every agent record, then every live call record, is
+   * rewritten unchanged by compare-and-set (a reservation's record gains its token explicitly, as its
+   * revision changes). From then on a previous router that is still running (a zombie: it lost its
+   * lease and has not noticed, or its writes were in flight when it died) cannot change any of them:
+   * each of its writes names a revision that is gone, fails, and stops it at once. It can no longer
+   * reserve an agent (every reservation is a write of an agent record), so no longer assign a call,
+   * confirm or answer an offer, or move a call.
+   *
+   * A fence that meets a newer value (the old router wrote in between) re-reads the key and fences
+   * again, so the snapshot holds the old router's last word on every key. Agents are fenced first, and
+   * calls listed after: every reservation the old router made is then final, and a call it created for
+   * one is either listed or, if its create is still in flight, **claimed** (created by us as an empty
+   * marker, so that create fails). Tombstones (ended calls) are not fenced: the old router can only
+   * delete them, which costs the recognition of a retried enqueue, not a second assignment.
    */
   private async fencedSnapshot(): Promise<{ agentEntries: StoredEntry[]; callEntries: StoredEntry[] }> {
-    const [agentList, callList] = await Promise.all([
-      this.store.list(AGENT_PREFIX),
-      this.store.list(CALL_PREFIX),
-    ]);
-    const calls = new Map(callList.map((e) => [e.key, e]));
-    const agents: StoredEntry[] = [];
-    for (let entry of agentList) {
-      for (let attempt = 0; attempt < 10; attempt++) {
-        const record = entry.value as AgentRecord;
-        const busy = record.state === 'reserved' || record.state === 'ringing' || record.state === 'on_call';
-        if (!busy || record.tenantId === undefined || record.callId === undefined) break;
-        const ck = callKey(record.tenantId, record.callId);
-        const call = calls.get(ck);
-        if (call) {
-          try {
-            const revision = await this.store.update(ck, call.value, call.revision);
-            calls.set(ck, { ...call, revision });
-          } catch (error) {
-            if (!(error instanceof CasConflictError)) throw error;
-            const fresh = await this.store.get(ck);
-            if (fresh) calls.set(ck, fresh);
-            else calls.delete(ck);
-            continue;
-          }
-        }
-        const again = await this.store.get(entry.key);
-        if (!again || again.revision === entry.revision) break;
-        entry = again;
-      }
-      agents.push(entry);
+    const agentList = await this.store.list(AGENT_PREFIX);
+    const agents = (await Promise.all(agentList.map((e) => this.fence(e, agentRecordOf)))).filter(
+      (e): e is StoredEntry => e !== undefined,
+    );
+    const callList = await this.store.list(CALL_PREFIX);
+    const calls = (
+      await Promise.all(
+        callList.map((e) =>
+          (e.value as CallRecord).state === 'ended'
+            ? Promise.resolve(e)
+            : this.fence(e, (fresh) => fresh.value),
+        ),
+      )
+    ).filter((e): e is StoredEntry => e !== undefined);
+    const listed = new Set(calls.map((e) => e.key));
+    const claims: Promise<StoredEntry | undefined>[] = [];
+    for (const e of agents) {
+      const a = e.value as AgentRecord;
+      if (a.state !== 'reserved' || a.tenantId === undefined || a.callId === undefined) continue;
+      const key = callKey(a.tenantId, a.callId);
+      if (!listed.has(key)) claims.push(this.claim(key, a));
     }
-    return { agentEntries: agents, callEntries: [...calls.values()] };
+    for (const claimed of await Promise.all(claims)) if (claimed) calls.push(claimed);
+    return { agentEntries: agents, callEntries: calls };
+  }
+
+  /**
+   * The call of a reservation we found but whose record we did not: its create is in flight (or was
+   * lost). Creating the key first makes that create fail; if it landed meanwhile, fence it instead.
+   */
+  private async claim(key: string, agent: AgentRecord): Promise<StoredEntry | undefined> {
+    const now = this.clock.now();
+    const marker: CallRecord = {
+      tenantId: agent.tenantId as string,
+      callId: agent.callId as string,
+      queueId: agent.queueId ?? '',
+      priority: 0,
+      vip: false,
+      skills: [],
+      nodeId: '',
+      enqueuedAt: now,
+      state: 'ended',
+      endedAt: now,
+      claimed: true,
+    };
+    try {
+      return { key, value: marker, revision: await this.store.create(key, marker) };
+    } catch (error) {
+      if (!(error instanceof CasConflictError)) throw error;
+    }
+    const landed = await this.store.get(key);
+    return landed && this.fence(landed, (fresh) => fresh.value);
+  }
+
+  /** Rewrites `entry` (as `rewrite` makes it) by compare-and-set, re-reading it while it changes. */
+  private async fence(
+    entry: StoredEntry,
+    rewrite: (fresh: StoredEntry) => unknown,
+  ): Promise<StoredEntry | undefined> {
+    let current: StoredEntry | undefined = entry;
+    for (let attempt = 0; current !== undefined; attempt++) {
+      if (attempt === 20)
+        throw new Error(`takeover: ${entry.key} keeps changing, another router still writes`);
+      const value = rewrite(current);
+      try {
+        const revision = await this.store.update(current.key, value, current.revision);
+        return { key: current.key, value, revision };
+      } catch (error) {
+        if (!(error instanceof CasConflictError)) throw error;
+        current = await this.store.get(current.key);
+      }
+    }
+    return undefined;
   }
 
   // ------------------------------------------------------------------ configuration (one entity at a time)
@@ -686,7 +763,6 @@ export class RouterCore {
       queueIds.length > 0
         ? queueIds
         : [...this.configuration.queues()].filter((q) => q.tenantId === tenantId).map((q) => q.queueId);
-    const tenantLive = this.statistics.tenantLive(tenantId, now);
     return ids.map((queueId) => {
       const queue = this.configuration.queue(tenantId, queueId);
       if (!queue) throw AppError.notFound('queue', queueId);
@@ -695,10 +771,17 @@ export class RouterCore {
       return {
         queueId,
         window: this.statistics.queueStats(id, now, window),
-        live: { ...live, agentsByState: tenantLive.agentsByState },
+        // The agents this queue can use (its skills and levels, or its members), in each state.
+        live: { ...live, agentsByState: this.engine.queueAgentsByState(id) },
         thresholdSec: queue.rules.serviceLevel?.thresholdSec ?? DEFAULT_THRESHOLD_SEC,
       };
     });
+  }
+
+  /** Persists the statistics' counters changed since the last save (the host's timer, shutdown). */
+  async saveStatistics(): Promise<void> {
+    if (this.stopped || !this.mayWrite()) return;
+    await this.statisticsStore.save();
   }
 
   /** Runs due timers (ring timeouts, wrap-up ends, overflow, max wait). */
@@ -801,10 +884,13 @@ export class RouterCore {
       }
       case 'call.requeued': {
         const rt = this.callRuntime(event.tenantId, event.callId);
-        this.revokeIfOffered(rt, event.reason === 'ring_timeout' || event.reason === 'agent_logged_out');
+        const revoked = this.revocationOf(
+          rt,
+          event.reason === 'ring_timeout' || event.reason === 'agent_logged_out',
+        );
         rt.record.state = 'waiting';
         rt.record.agentId = rt.record.token = rt.record.offeredAt = undefined;
-        return this.writeCall(rt);
+        return this.afterWrite(this.writeCall(rt), revoked);
       }
       case 'call.overflowed': {
         const rt = this.callRuntime(event.tenantId, event.callId);
@@ -815,9 +901,9 @@ export class RouterCore {
       case 'call.dequeued':
       case 'call.ended': {
         const rt = this.callRuntime(event.tenantId, event.callId);
-        if (event.type === 'call.dequeued') this.revokeIfOffered(rt, true);
+        const revoked = this.revocationOf(rt, event.type === 'call.dequeued');
         this.calls.delete(rt.key);
-        return this.writeTombstone(rt.key, rt.record, event.at);
+        return this.afterWrite(this.writeTombstone(rt.key, rt.record, event.at), revoked);
       }
     }
   }
@@ -852,15 +938,38 @@ export class RouterCore {
     return this.writer.write(rt.key, () => snapshot);
   }
 
-  private revokeIfOffered(rt: CallRuntime, tell: boolean): void {
+  /** What telephony must be told when an offer it may be ringing is taken back (sent after the write). */
+  private revocationOf(
+    rt: CallRuntime,
+    tell: boolean,
+  ): { nodeId: string; message: RevokedMessage } | undefined {
     const { agentId, token } = rt.record;
-    if (!tell || rt.record.state !== 'offered' || agentId === undefined || token === undefined) return;
-    this.sink.revoked(rt.record.nodeId, {
-      assignmentId: assignmentId(agentId, token),
-      tenantId: rt.record.tenantId,
-      callId: rt.record.callId,
-      agentId,
-      fencingToken: token,
+    if (!tell || rt.record.state !== 'offered' || agentId === undefined || token === undefined)
+      return undefined;
+    return {
+      nodeId: rt.record.nodeId,
+      message: {
+        assignmentId: assignmentId(agentId, token),
+        tenantId: rt.record.tenantId,
+        callId: rt.record.callId,
+        agentId,
+        fencingToken: token,
+      },
+    };
+  }
+
+  /**
+   * A revocation goes out only once the write that takes the offer back landed: a router that lost
+   * its store to a successor (which re-sent the same offer) must not cancel it in telephony's eyes.
+   */
+  private afterWrite(
+    write: Promise<number>,
+    revoked: { nodeId: string; message: RevokedMessage } | undefined,
+  ): Promise<number> {
+    if (revoked === undefined) return write;
+    return write.then((revision) => {
+      this.sink.revoked(revoked.nodeId, revoked.message);
+      return revision;
     });
   }
 

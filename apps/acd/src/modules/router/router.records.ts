@@ -22,6 +22,11 @@ export interface CallRecord {
   /** The revision of the agent record that won the reservation. */
   token?: number | undefined;
   offeredAt?: number | undefined;
+  /**
+   * Set on an `ended` record a takeover created to claim the key of a call it found reserved but not
+   * written (so that the previous router's create fails): not a call, no tombstone.
+   */
+  claimed?: true | undefined;
 }
 
 /** An agent's live state in KV; `token`/`callId` name its current assignment while it has one. */

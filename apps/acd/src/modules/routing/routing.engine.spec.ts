@@ -380,3 +380,33 @@ describe('RoutingEngine agent lifecycle', () => {
     expect(() => engine.enqueue({ callId: 'd', tenantId: 't2', queueId: 'q' })).toThrow(RoutingError);
   });
 });
+
+describe('RoutingEngine agents by state per queue', () => {
+  it('counts the agents eligible for the queue (skills and levels, or members), not the tenant pool', () => {
+    const { engine, clock } = setup();
+    engine.upsertQueue({
+      tenantId: 't1',
+      queueId: 'spanish',
+      requiredSkills: [{ skillId: 'es', minLevel: 5 }],
+    });
+    engine.upsertQueue({ tenantId: 't1', queueId: 'vip', membersOnly: true });
+    engine.upsertQueue({ tenantId: 't1', queueId: 'any' });
+    engine.upsertAgent({ agentId: 'es7', profiles: [{ tenantId: 't1', skills: { es: 7 } }] });
+    engine.upsertAgent({ agentId: 'es3', profiles: [{ tenantId: 't1', skills: { es: 3 } }] });
+    engine.upsertAgent({ agentId: 'member', profiles: [{ tenantId: 't1', queueIds: ['vip'] }] });
+    engine.upsertAgent({ agentId: 'es9', profiles: [{ tenantId: 't1', skills: { es: 9 } }] });
+    // Same skill name, another tenant: not eligible for t1's queues.
+    engine.upsertAgent({ agentId: 'other', profiles: [{ tenantId: 't2', skills: { es: 10 } }] });
+    ready(engine, clock, 'es7', 'es3', 'other');
+    engine.login('member', { ready: false, reason: 'break' });
+    const count = (queueId: string) =>
+      Object.fromEntries(Object.entries(engine.queueAgentsByState(queueId)).filter(([, n]) => n > 0));
+    expect(count('spanish')).toEqual({ available: 1, logged_out: 1 });
+    expect(count('vip')).toEqual({ not_ready: 1 });
+    expect(count('any')).toEqual({ available: 2, not_ready: 1, logged_out: 1 });
+    // A call takes es7 (the only eligible idle agent); a skill change moves es3 into the queue.
+    engine.enqueue({ callId: 'c1', tenantId: 't1', queueId: 'spanish' });
+    engine.upsertAgent({ agentId: 'es3', profiles: [{ tenantId: 't1', skills: { es: 5 } }] });
+    expect(count('spanish')).toEqual({ available: 1, reserved: 1, logged_out: 1 });
+  });
+});

@@ -1,3 +1,4 @@
+import { AgentStateSchema } from '@cc/contracts';
 import { IndexedHeap, type HeapSlot } from './indexed-heap.util';
 import { RoutingError, RoutingErrorCode } from './routing.exception';
 import type {
@@ -50,6 +51,8 @@ interface SkillRec {
   readonly skillId: string;
   /** Agents holding the skill at any level (any state): picks the most selective anchor. */
   holders: number;
+  /** Those agents (agents by state of a queue visit only the holders of its rarest requirement). */
+  readonly holding: Set<AgentRec>;
   /** Index by level 1..10: available agents, insertion order = idle-since order (value: idleSince). */
   readonly available: Map<AgentRec, number>[];
   /** Largest idleSince appended per level (to detect an out-of-order insertion). */
@@ -299,7 +302,10 @@ export class RoutingEngine {
         timerStamp: 0,
         indexedAvailable: false,
       };
-      for (const skill of levels.keys()) skill.holders++;
+      for (const skill of levels.keys()) {
+        skill.holders++;
+        skill.holding.add(agent);
+      }
       this.agents.set(config.agentId, agent);
       return this.flush();
     }
@@ -313,11 +319,17 @@ export class RoutingEngine {
       for (const [skill, level] of levels)
         if (oldLevels.get(skill) !== level) this.insertIdle(skill, level, existing);
     }
-    for (const skill of oldLevels.keys()) skill.holders--;
+    for (const skill of oldLevels.keys()) {
+      skill.holders--;
+      skill.holding.delete(existing);
+    }
     existing.levels = levels;
     existing.config = config;
     existing.quality = quality;
-    for (const skill of levels.keys()) skill.holders++;
+    for (const skill of levels.keys()) {
+      skill.holders++;
+      skill.holding.add(existing);
+    }
     // New skills may make an idle agent eligible for calls already waiting (reserve() unindexes it).
     if (existing.indexedAvailable) this.takeBestCall(existing);
     return this.flush();
@@ -332,7 +344,10 @@ export class RoutingEngine {
   removeAgent(agentId: string): RoutingEvent[] {
     const agent = this.agent(agentId);
     if (agent.state !== 'logged_out') this.transition(agent, 'remove a logged-in agent');
-    for (const skill of agent.levels.keys()) skill.holders--;
+    for (const skill of agent.levels.keys()) {
+      skill.holders--;
+      skill.holding.delete(agent);
+    }
     this.agents.delete(agentId);
     return this.flush();
   }
@@ -632,6 +647,24 @@ export class RoutingEngine {
         alt.map((r) => ({ skillId: r.skill.skillId, minLevel: r.min })),
       ),
     };
+  }
+
+  /**
+   * Agents by state among those eligible for the queue by its own requirements (its skills and
+   * minimum levels, or its members): not the tenant's whole pool. Visits the holders of the queue's
+   * rarest requirement only.
+   */
+  queueAgentsByState(queueId: string): Record<AgentState, number> {
+    const queue = this.queue(queueId);
+    const requirements = this.mergeRequirements(queue, []);
+    const counts = Object.fromEntries(AgentStateSchema.options.map((state) => [state, 0])) as Record<
+      AgentState,
+      number
+    >;
+    let rarest = requirements[0] as Requirement;
+    for (const r of requirements) if (r.skill.holders < rarest.skill.holders) rarest = r;
+    for (const agent of rarest.skill.holding) if (this.eligible(agent, requirements)) counts[agent.state]++;
+    return counts;
   }
 
   waitingCount(queueId: string): number {
@@ -1201,6 +1234,7 @@ export class RoutingEngine {
         tenantId,
         skillId,
         holders: 0,
+        holding: new Set(),
         available: Array.from({ length: MAX_LEVEL + 1 }, () => new Map<AgentRec, number>()),
         availableTail: new Array<number>(MAX_LEVEL + 1).fill(-Infinity),
         activeBuckets: new Set(),

@@ -98,6 +98,7 @@ export class RouterHost implements OnApplicationBootstrap, OnApplicationShutdown
   private leaseTimer: NodeJS.Timeout | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
+  private statsSaveTimer: NodeJS.Timeout | undefined;
   private leaseStep: Promise<void> = Promise.resolve();
   private configChain: Promise<unknown> = Promise.resolve();
   private stopped = false;
@@ -168,6 +169,8 @@ export class RouterHost implements OnApplicationBootstrap, OnApplicationShutdown
     clearTimeout(this.leaseTimer);
     await this.leaseStep;
     const wasRouter = this.core !== undefined;
+    // The successor goes on from the counters as they are now.
+    await this.core?.saveStatistics().catch(() => undefined);
     this.stepDown('shutdown');
     this.configSubscription?.unsubscribe();
     // A graceful stop hands the lease over at once instead of after its expiry.
@@ -192,7 +195,7 @@ export class RouterHost implements OnApplicationBootstrap, OnApplicationShutdown
   /** Runs a command on the router: here when this replica is it, else forwarded over NATS. */
   async execute<K extends RouterCommand['op']>(command: CommandOf<K>): Promise<RouterResults[K]> {
     const core = this.core;
-    if (this.routing && core?.active) return (await this.runLocally(core, command)) as RouterResults[K];
+    if (this.routesNow(core)) return (await this.runLocally(core, command)) as RouterResults[K];
     let msg: Msg;
     try {
       msg = await this.connection.request(this.subjects.commands, encoder.encode(JSON.stringify(command)), {
@@ -210,6 +213,14 @@ export class RouterHost implements OnApplicationBootstrap, OnApplicationShutdown
     return reply.result as RouterResults[K];
   }
 
+  /**
+   * This replica runs the router and its lease still holds (checked per command: a replica that was
+   * paused past its lease refuses before doing anything, not only at its next write).
+   */
+  private routesNow(core: RouterCore | undefined): core is RouterCore {
+    return this.routing && core?.active === true && this.lease?.held() === true;
+  }
+
   private async runLocally(core: RouterCore, command: RouterCommand): Promise<unknown> {
     if (command.op === 'config') {
       await this.applyChange(command.change);
@@ -222,7 +233,7 @@ export class RouterHost implements OnApplicationBootstrap, OnApplicationShutdown
     let reply: WireReply;
     try {
       const core = this.core;
-      if (!this.routing || !core?.active) {
+      if (!this.routesNow(core)) {
         throw new AppError(ErrorKind.Unavailable, 'this replica is not the router any more: retry', {
           code: 'acd.router_changed',
           retryAfterSeconds: 1,
@@ -362,6 +373,14 @@ export class RouterHost implements OnApplicationBootstrap, OnApplicationShutdown
       );
       this.statsTimer.unref();
     }
+    if (this.config.ACD_STATS_SAVE_INTERVAL_MS > 0) {
+      this.statsSaveTimer = setInterval(() => {
+        core
+          .saveStatistics()
+          .catch((error: unknown) => this.logger.warn(`statistics not saved: ${String(error)}`));
+      }, this.config.ACD_STATS_SAVE_INTERVAL_MS);
+      this.statsSaveTimer.unref();
+    }
     this.logger.log(`replica ${this.replicaId} routes (lease term ${lease.term})`);
   }
 
@@ -374,6 +393,8 @@ export class RouterHost implements OnApplicationBootstrap, OnApplicationShutdown
     this.tickTimer = undefined;
     clearInterval(this.statsTimer);
     this.statsTimer = undefined;
+    clearInterval(this.statsSaveTimer);
+    this.statsSaveTimer = undefined;
     this.commandSubscription?.unsubscribe();
     this.commandSubscription = undefined;
   }

@@ -29,6 +29,24 @@ describe('WindowedCounters', () => {
     expect(w.read(Date.UTC(2026, 0, 6, 5, 0, 1), 'total')[0]).toBe(1);
   });
 
+  it('loads a snapshot into fresh counters that then slide on as the original would', () => {
+    const zone = nextMidnightIn('UTC');
+    const original = new WindowedCounters(2, zone);
+    const t0 = Date.UTC(2026, 0, 5, 8, 0);
+    for (let m = 0; m < 75; m++) original.add(t0 + m * MIN + 1, m % 2, m + 1);
+    const snapshot = JSON.parse(JSON.stringify(original.snapshot())) as Parameters<
+      WindowedCounters['load']
+    >[0];
+    const copy = new WindowedCounters(2, zone);
+    copy.load(snapshot);
+    for (const later of [0, 7 * MIN, 50 * MIN, 20 * 60 * MIN]) {
+      const at = t0 + 74 * MIN + 2 + later;
+      for (const window of ['last15m', 'last1h', 'today', 'total'] as const)
+        expect(Array.from(copy.read(at, window))).toEqual(Array.from(original.read(at, window)));
+    }
+    expect(new WindowedCounters(1, zone).snapshot()).toBeUndefined();
+  });
+
   it('finds local midnight across a DST change', () => {
     const next = nextMidnightIn('Europe/Berlin');
     // 2026-03-29 is the spring-forward day: the next midnight is 22:00 UTC (UTC+2 by then).

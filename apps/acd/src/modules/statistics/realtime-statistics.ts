@@ -1,7 +1,12 @@
 import { IndexedHeap, type HeapSlot } from '../routing/indexed-heap.util';
 import type { AgentState, RoutingEvent } from '../routing/routing.types';
 import { AgentStateSchema } from '@cc/contracts';
-import { nextMidnightIn, WindowedCounters, type WindowName } from './sliding-window.util';
+import {
+  type CountersSnapshot,
+  nextMidnightIn,
+  WindowedCounters,
+  type WindowName,
+} from './sliding-window.util';
 
 /*
  * Real-time statistics built only from the routing engine's facts, so they can run beside the engine or
@@ -100,7 +105,17 @@ export interface RealtimeStatisticsOptions {
   readonly tenantTimeZone?: (tenantId: string) => string;
 }
 
+/** One scope's counters, as persisted (the live part is rebuilt from the restored routing state). */
+export interface ScopeCounters {
+  readonly scope: string;
+  /** Whose zone decides "today" ('UTC' for agents and the overall scope). */
+  readonly tenantId: string;
+  readonly counters: CountersSnapshot;
+}
+
 export class RealtimeStatistics {
+  /** Scopes whose counters changed since `changedCounters` last ran: scope -> tenant (zone). */
+  private readonly changed = new Map<string, string>();
   private readonly scopes = new Map<string, Scope>();
   private readonly queues = new Map<string, QueueStatsConfig>();
   private readonly calls = new Map<string, TrackedCall>();
@@ -209,8 +224,8 @@ export class RealtimeStatistics {
     this.agentStates.set(e.agentId, e.to);
     const field = BUSY_STATES.has(e.from) ? F.BusyMs : e.from === 'available' ? F.AvailableMs : undefined;
     if (field !== undefined && e.durationMs > 0) {
-      this.scope(`a:${e.agentId}`, 'UTC').counters.add(e.at, field, e.durationMs);
-      this.scope('*', 'UTC').counters.add(e.at, field, e.durationMs);
+      this.addTo(`a:${e.agentId}`, 'UTC', e.at, field, e.durationMs);
+      this.addTo('*', 'UTC', e.at, field, e.durationMs);
     }
     if (e.from === 'wrap_up' && e.queueId !== undefined && e.tenantId !== undefined) {
       this.count(e.queueId, e.tenantId, e.agentId, e.at, F.WrapMs, e.durationMs);
@@ -280,10 +295,33 @@ export class RealtimeStatistics {
     field: F,
     value = 1,
   ): void {
-    this.scope(`q:${queueId}`, tenantId).counters.add(at, field, value);
-    this.scope(`t:${tenantId}`, tenantId).counters.add(at, field, value);
-    this.scope('*', 'UTC').counters.add(at, field, value);
-    if (agentId !== undefined) this.scope(`a:${agentId}`, 'UTC').counters.add(at, field, value);
+    this.addTo(`q:${queueId}`, tenantId, at, field, value);
+    this.addTo(`t:${tenantId}`, tenantId, at, field, value);
+    this.addTo('*', 'UTC', at, field, value);
+    if (agentId !== undefined) this.addTo(`a:${agentId}`, 'UTC', at, field, value);
+  }
+
+  private addTo(key: string, tenantId: string, at: number, field: F, value: number): void {
+    this.scope(key, tenantId).counters.add(at, field, value);
+    this.changed.set(key, tenantId);
+  }
+
+  // ---------------------------------------------------------------- persistence (takeover)
+
+  /** The counters of every scope changed since the previous call. */
+  changedCounters(): ScopeCounters[] {
+    const out: ScopeCounters[] = [];
+    for (const [scope, tenantId] of this.changed) {
+      const counters = this.scopes.get(scope)?.counters.snapshot();
+      if (counters) out.push({ scope, tenantId, counters });
+    }
+    this.changed.clear();
+    return out;
+  }
+
+  /** Loads persisted counters (a new router, before it routes); live figures are left alone. */
+  restoreCounters(entries: Iterable<ScopeCounters>): void {
+    for (const e of entries) this.scope(e.scope, e.tenantId).counters.load(e.counters);
   }
 
   private agentScopes(agentId: string): Scope[] {

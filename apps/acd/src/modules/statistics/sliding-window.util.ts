@@ -13,6 +13,19 @@ const QUARTER_BUCKETS = 15;
 
 export type WindowName = 'last15m' | 'last1h' | 'today' | 'total';
 
+/** The state of a WindowedCounters, to persist and load in another process (takeover). */
+export interface CountersSnapshot {
+  /** Minutes since the epoch of the newest bucket. */
+  readonly head: number;
+  readonly dayEndsAt: number;
+  readonly day: readonly number[];
+  readonly all: readonly number[];
+  /** The non-empty buckets of the last hour: [minute, values]. */
+  readonly minutes: readonly (readonly [number, readonly number[]])[];
+}
+
+const slotOf = (minute: number): number => ((minute % HOUR_BUCKETS) + HOUR_BUCKETS) % HOUR_BUCKETS;
+
 export class WindowedCounters {
   private readonly ring: Float64Array;
   private readonly quarter: Float64Array;
@@ -56,6 +69,43 @@ export class WindowedCounters {
         return this.day;
       case 'total':
         return this.all;
+    }
+  }
+
+  snapshot(): CountersSnapshot | undefined {
+    if (this.head === -Infinity) return undefined;
+    const f = this.fields;
+    const minutes: [number, number[]][] = [];
+    for (let minute = this.head - HOUR_BUCKETS + 1; minute <= this.head; minute++) {
+      const slot = slotOf(minute) * f;
+      let empty = true;
+      for (let i = 0; i < f && empty; i++) empty = this.ring[slot + i] === 0;
+      if (!empty) minutes.push([minute, Array.from(this.ring.subarray(slot, slot + f))]);
+    }
+    return { head: this.head, dayEndsAt: this.dayEndsAt, day: [...this.day], all: [...this.all], minutes };
+  }
+
+  /** Replaces the counters with a snapshot (the windows slide on from its head at the next read). */
+  load(snapshot: CountersSnapshot): void {
+    const f = this.fields;
+    this.ring.fill(0);
+    this.quarter.fill(0);
+    this.hour.fill(0);
+    this.head = snapshot.head;
+    this.dayEndsAt = snapshot.dayEndsAt;
+    for (let i = 0; i < f; i++) {
+      this.day[i] = snapshot.day[i] ?? 0;
+      this.all[i] = snapshot.all[i] ?? 0;
+    }
+    for (const [minute, values] of snapshot.minutes) {
+      if (minute > this.head || minute <= this.head - HOUR_BUCKETS) continue;
+      const slot = slotOf(minute) * f;
+      for (let i = 0; i < f; i++) {
+        const v = values[i] ?? 0;
+        this.ring[slot + i] = v;
+        this.hour[i] = (this.hour[i] ?? 0) + v;
+        if (minute > this.head - QUARTER_BUCKETS) this.quarter[i] = (this.quarter[i] ?? 0) + v;
+      }
     }
   }
 
