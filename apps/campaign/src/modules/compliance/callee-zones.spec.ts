@@ -13,7 +13,9 @@ describe('resolveCalleeZones', () => {
 
   it('gives every zone a non-geographic number spans (toll-free +1 800)', async () => {
     const zones = await resolveCalleeZones('+18005550199');
-    expect(zones).toEqual(expect.arrayContaining(['America/New_York', 'America/Los_Angeles', 'Pacific/Honolulu']));
+    expect(zones).toEqual(
+      expect.arrayContaining(['America/New_York', 'America/Los_Angeles', 'Pacific/Honolulu']),
+    );
   });
 
   it('gives nothing for a number it cannot read', async () => {

@@ -72,16 +72,26 @@ describe('checkCallingWindow', () => {
 
   it('refuses an unknown zone, a holiday, a weekday the tenant excludes, and hours outside its own window', () => {
     expect(checkCallingWindow([], new Date())).toEqual({ allowed: false, reason: 'unknown_zone' });
-    expect(checkCallingWindow(['Etc/Unknown'], new Date())).toEqual({ allowed: false, reason: 'unknown_zone' });
+    expect(checkCallingWindow(['Etc/Unknown'], new Date())).toEqual({
+      allowed: false,
+      reason: 'unknown_zone',
+    });
     const noon = new Date('2026-12-25T11:00:00Z'); // 12:00 in Berlin, a Friday
-    expect(checkCallingWindow(['Europe/Berlin'], noon, { holidays: ['2026-12-25'] })).toMatchObject({ reason: 'holiday' });
-    expect(checkCallingWindow(['Europe/Berlin'], noon, { weekdays: [1, 2, 3, 4] })).toMatchObject({ reason: 'weekday' });
+    expect(checkCallingWindow(['Europe/Berlin'], noon, { holidays: ['2026-12-25'] })).toMatchObject({
+      reason: 'holiday',
+    });
+    expect(checkCallingWindow(['Europe/Berlin'], noon, { weekdays: [1, 2, 3, 4] })).toMatchObject({
+      reason: 'weekday',
+    });
     expect(checkCallingWindow(['Europe/Berlin'], noon, { startMinute: 13 * 60 })).toMatchObject({
       reason: 'outside_hours',
     });
     // A tenant cannot widen the law: 22:00 stays refused.
     expect(
-      checkCallingWindow(['Europe/Berlin'], new Date('2026-12-21T21:00:00Z'), { startMinute: 0, endMinute: 1440 }).allowed,
+      checkCallingWindow(['Europe/Berlin'], new Date('2026-12-21T21:00:00Z'), {
+        startMinute: 0,
+        endMinute: 1440,
+      }).allowed,
     ).toBe(false);
   });
 
@@ -90,7 +100,11 @@ describe('checkCallingWindow', () => {
       fc.property(
         fc.subarray(ZONES, { minLength: 1, maxLength: 4 }),
         // 2024-2028: several daylight-saving changes in every zone that has them.
-        fc.date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2028-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.date({
+          min: new Date('2024-01-01T00:00:00Z'),
+          max: new Date('2028-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
         fc.record({
           startMinute: fc.option(fc.integer({ min: 0, max: 1439 }), { nil: undefined }),
           endMinute: fc.option(fc.integer({ min: 1, max: 1440 }), { nil: undefined }),

@@ -48,7 +48,8 @@ export function checkCallingWindow(
     if (restrictions.weekdays && !restrictions.weekdays.includes(local.weekday)) {
       return { allowed: false, reason: 'weekday', zone };
     }
-    if (restrictions.holidays?.includes(local.toISODate() ?? '')) return { allowed: false, reason: 'holiday', zone };
+    if (restrictions.holidays?.includes(local.toISODate() ?? ''))
+      return { allowed: false, reason: 'holiday', zone };
   }
   return { allowed: true };
 }
@@ -71,7 +72,10 @@ export function nextCallingTime(
   while (t <= limit) {
     if (checkCallingWindow(zones, new Date(t), restrictions).allowed) {
       let back = t;
-      while (back - stepMs > from.getTime() && checkCallingWindow(zones, new Date(back - stepMs), restrictions).allowed) {
+      while (
+        back - stepMs > from.getTime() &&
+        checkCallingWindow(zones, new Date(back - stepMs), restrictions).allowed
+      ) {
         back -= stepMs;
       }
       return new Date(back);

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { checkCallingWindow } from './calling-window.util';
 import { gateDial } from './dial-gate.util';
 
-const ZONES = ['America/New_York', 'America/Los_Angeles', 'Europe/Berlin', 'Australia/Sydney', 'Asia/Kolkata'];
+const ZONES = [
+  'America/New_York',
+  'America/Los_Angeles',
+  'Europe/Berlin',
+  'Australia/Sydney',
+  'Asia/Kolkata',
+];
 
 describe('gateDial', () => {
   const base = {
@@ -42,7 +48,11 @@ describe('gateDial', () => {
     fc.assert(
       fc.property(
         fc.array(contact, { minLength: 1, maxLength: 30 }),
-        fc.date({ min: new Date('2025-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.date({
+          min: new Date('2025-01-01T00:00:00Z'),
+          max: new Date('2027-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
         (contacts, at) => {
           for (const c of contacts) {
             const verdict = gateDial(c, at);
@@ -53,7 +63,11 @@ describe('gateDial', () => {
             expect(c.calleeZones.length).toBeGreaterThan(0);
             for (const zone of c.calleeZones) {
               const hour = Number(
-                new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: '2-digit', hourCycle: 'h23' }).format(at),
+                new Intl.DateTimeFormat('en-US', {
+                  timeZone: zone,
+                  hour: '2-digit',
+                  hourCycle: 'h23',
+                }).format(at),
               );
               expect(hour).toBeGreaterThanOrEqual(8);
               expect(hour).toBeLessThan(21);

@@ -23,7 +23,8 @@ export interface DialRequest {
   readonly restrictions?: CallingRestrictions;
 }
 
-export type DialVerdict = { readonly allowed: true } | { readonly allowed: false; readonly reason: DialRefusal };
+export type DialVerdict =
+  { readonly allowed: true } | { readonly allowed: false; readonly reason: DialRefusal };
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 

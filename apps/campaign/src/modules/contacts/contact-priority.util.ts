@@ -18,7 +18,9 @@ export type PriorityKey = 'lead_score' | 'value_tier' | 'due_date';
  * The campaign's priority order as a comparator: its keys in the order the tenant chose, then
  * callbacks and retries that are due longest, fewer attempts first, and the id for a stable order.
  */
-export function contactOrder(keys: readonly PriorityKey[]): (a: PrioritizedContact, b: PrioritizedContact) => number {
+export function contactOrder(
+  keys: readonly PriorityKey[],
+): (a: PrioritizedContact, b: PrioritizedContact) => number {
   return (a, b) => {
     for (const key of keys) {
       const d = compareKey(key, a, b);
@@ -38,6 +40,8 @@ function compareKey(key: PriorityKey, a: PrioritizedContact, b: PrioritizedConta
     case 'value_tier':
       return (b.valueTier ?? 0) - (a.valueTier ?? 0);
     case 'due_date':
-      return (a.dueAt?.getTime() ?? Number.MAX_SAFE_INTEGER) - (b.dueAt?.getTime() ?? Number.MAX_SAFE_INTEGER);
+      return (
+        (a.dueAt?.getTime() ?? Number.MAX_SAFE_INTEGER) - (b.dueAt?.getTime() ?? Number.MAX_SAFE_INTEGER)
+      );
   }
 }

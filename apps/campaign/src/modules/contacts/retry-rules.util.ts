@@ -12,7 +12,8 @@ export type AttemptOutcome =
   | 'not_interested'
   | 'sale';
 
-export type RetryableOutcome = 'busy' | 'no_answer' | 'machine' | 'callback_requested' | 'abandoned' | 'failed';
+export type RetryableOutcome =
+  'busy' | 'no_answer' | 'machine' | 'callback_requested' | 'abandoned' | 'failed';
 
 export interface RetryRule {
   /** Wait before the next attempt (callback_requested: used when the callee named no time). */

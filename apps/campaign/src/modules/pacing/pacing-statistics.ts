@@ -23,7 +23,8 @@ class RecentSamples {
   /** The newest `count` samples (or all). */
   *latest(count = this.filled): Iterable<number> {
     const n = Math.min(count, this.filled);
-    for (let i = 1; i <= n; i++) yield this.values[(this.next - i + this.values.length) % this.values.length]!;
+    for (let i = 1; i <= n; i++)
+      yield this.values[(this.next - i + this.values.length) % this.values.length]!;
   }
 }
 
@@ -111,18 +112,19 @@ export class PacingStatistics {
   }
 
   private build(): PacingModel {
-    const ringCdf = empiricalCdf(
-      this.ringTimes,
-      RING_HORIZON_SEC,
-      (t) => gammaCdf(t, 4, this.prior.ringMeanSec / 4),
+    const ringCdf = empiricalCdf(this.ringTimes, RING_HORIZON_SEC, (t) =>
+      gammaCdf(t, 4, this.prior.ringMeanSec / 4),
     );
-    const talkCdf = empiricalCdf(this.talkTimes, TALK_HORIZON_SEC, (t) => 1 - Math.exp(-t / this.prior.talkMeanSec));
+    const talkCdf = empiricalCdf(
+      this.talkTimes,
+      TALK_HORIZON_SEC,
+      (t) => 1 - Math.exp(-t / this.prior.talkMeanSec),
+    );
     const talkSurvival = new Float64Array(talkCdf.length);
     for (let i = 0; i < talkCdf.length; i++) talkSurvival[i] = 1 - talkCdf[i]!;
     let talkSum = 0;
     for (const v of this.talkTimes.latest()) talkSum += v;
-    const talkMean =
-      (talkSum + this.prior.talkMeanSec * PRIOR_WEIGHT) / (this.talkTimes.size + PRIOR_WEIGHT);
+    const talkMean = (talkSum + this.prior.talkMeanSec * PRIOR_WEIGHT) / (this.talkTimes.size + PRIOR_WEIGHT);
     let wrapSum = 0;
     for (const v of this.wrapTimes.latest()) wrapSum += v;
     const wrapSec = (wrapSum + this.prior.wrapSec * 5) / (this.wrapTimes.size + 5);
@@ -141,7 +143,11 @@ export class PacingStatistics {
  * CDF at whole seconds 0..horizon from the samples, blended with the prior's CDF (weight
  * PRIOR_WEIGHT samples), so a handful of early samples does not make a jagged model.
  */
-function empiricalCdf(samples: RecentSamples, horizon: number, priorCdf: (t: number) => number): Float64Array {
+function empiricalCdf(
+  samples: RecentSamples,
+  horizon: number,
+  priorCdf: (t: number) => number,
+): Float64Array {
   const counts = new Float64Array(horizon + 1);
   let n = 0;
   for (const v of samples.latest()) {

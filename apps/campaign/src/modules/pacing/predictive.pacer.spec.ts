@@ -14,7 +14,8 @@ const counts = (liveAnswers: number, abandoned: number, window = '30d'): WindowC
   rate: liveAnswers ? abandoned / liveAnswers : 0,
 });
 
-const available = (n: number): AgentView[] => Array.from({ length: n }, () => ({ state: 'available' as const }));
+const available = (n: number): AgentView[] =>
+  Array.from({ length: n }, () => ({ state: 'available' as const }));
 
 describe('abandonmentGuard', () => {
   it('allows no risk before the ledger has room for one abandonment', () => {
@@ -50,19 +51,29 @@ describe('PredictivePacer', () => {
     const pacer = new PredictivePacer(model, () => [counts(10_000, 0)]);
     const idle = pacer.decide({ agents: available(10), dialingElapsedSec: [], waitingLiveAnswers: 0 });
     expect(idle.dials).toBeGreaterThan(10);
-    const busy: AgentView[] = Array.from({ length: 10 }, () => ({ state: 'on_call' as const, elapsedSec: 5 }));
+    const busy: AgentView[] = Array.from({ length: 10 }, () => ({
+      state: 'on_call' as const,
+      elapsedSec: 5,
+    }));
     const whileTalking = pacer.decide({ agents: busy, dialingElapsedSec: [], waitingLiveAnswers: 0 });
     expect(whileTalking.dials).toBeLessThan(idle.dials);
     // Agents finishing wrap-up in a second are (almost) as good as available ones.
-    const wrapping: AgentView[] = Array.from({ length: 10 }, () => ({ state: 'wrap_up' as const, elapsedSec: 14 }));
-    expect(pacer.decide({ agents: wrapping, dialingElapsedSec: [], waitingLiveAnswers: 0 }).dials).toBeGreaterThan(whileTalking.dials);
+    const wrapping: AgentView[] = Array.from({ length: 10 }, () => ({
+      state: 'wrap_up' as const,
+      elapsedSec: 14,
+    }));
+    expect(
+      pacer.decide({ agents: wrapping, dialingElapsedSec: [], waitingLiveAnswers: 0 }).dials,
+    ).toBeGreaterThan(whileTalking.dials);
   });
 
   it('dials nothing without ready agents and less with answers waiting', () => {
     const pacer = new PredictivePacer(model, () => [counts(10_000, 0)]);
     expect(pacer.dialsToPlace({ agents: [], dialingElapsedSec: [], waitingLiveAnswers: 0 })).toBe(0);
     const free = pacer.dialsToPlace({ agents: available(4), dialingElapsedSec: [], waitingLiveAnswers: 0 });
-    expect(pacer.dialsToPlace({ agents: available(4), dialingElapsedSec: [], waitingLiveAnswers: 3 })).toBeLessThan(free);
+    expect(
+      pacer.dialsToPlace({ agents: available(4), dialingElapsedSec: [], waitingLiveAnswers: 3 }),
+    ).toBeLessThan(free);
   });
 
   it('lowers its risk budget after abandonments and raises it after connects', () => {
@@ -80,7 +91,9 @@ describe('PredictivePacer', () => {
 describe('progressive and preview pacers', () => {
   it('give one dial (or record) per available agent', () => {
     const agents: AgentView[] = [...available(3), { state: 'reserved' }, { state: 'on_call', elapsedSec: 1 }];
-    expect(new ProgressivePacer().dialsToPlace({ agents, dialingElapsedSec: [], waitingLiveAnswers: 0 })).toBe(3);
+    expect(
+      new ProgressivePacer().dialsToPlace({ agents, dialingElapsedSec: [], waitingLiveAnswers: 0 }),
+    ).toBe(3);
     expect(new PreviewPacer().dialsToPlace({ agents, dialingElapsedSec: [], waitingLiveAnswers: 0 })).toBe(3);
   });
 });
@@ -93,15 +106,18 @@ describe('simulateDialing (short runs; the figures are the benchmark)', () => {
     expect(r.occupancy).toBeLessThan(0.675);
   });
 
-  it.each([1, 2, 3])('predictive keeps the cumulative rate <= 3%% at every minute, also when the answer rate jumps (seed %i)', (seed) => {
-    const r = simulateDialing({
-      ...SECTION_5,
-      mode: 'predictive',
-      hours: 3,
-      seed,
-      answerRateStep: { answerRate: 0.5, atHour: 1.5 },
-    });
-    expect(r.maxCumulativeAbandonRate).toBeLessThanOrEqual(0.03);
-    expect(r.occupancy).toBeGreaterThan(0.7);
-  });
+  it.each([1, 2, 3])(
+    'predictive keeps the cumulative rate <= 3%% at every minute, also when the answer rate jumps (seed %i)',
+    (seed) => {
+      const r = simulateDialing({
+        ...SECTION_5,
+        mode: 'predictive',
+        hours: 3,
+        seed,
+        answerRateStep: { answerRate: 0.5, atHour: 1.5 },
+      });
+      expect(r.maxCumulativeAbandonRate).toBeLessThanOrEqual(0.03);
+      expect(r.occupancy).toBeGreaterThan(0.7);
+    },
+  );
 });

@@ -1,5 +1,10 @@
 import type { WindowCounts } from '../ledger/abandonment-ledger';
-import { abandonmentGuard, type AbandonmentGuardOptions, DEFAULT_GUARD, type GuardVerdict } from './abandonment-guard';
+import {
+  abandonmentGuard,
+  type AbandonmentGuardOptions,
+  DEFAULT_GUARD,
+  type GuardVerdict,
+} from './abandonment-guard';
 import { normalCdf } from './normal.util';
 import type { AgentView, Pacer, PacingModel, PacingSnapshot } from './pacing.types';
 
@@ -77,7 +82,10 @@ export class PredictivePacer implements Pacer {
     const target = this.options.guard.limit * this.options.targetShare;
     if (abandoned) this.logRisk -= this.options.gain * (1 - target);
     else if (!this.guarded) this.logRisk += this.options.gain * target;
-    this.logRisk = Math.min(Math.log(this.options.maxRisk), Math.max(Math.log(this.options.minRisk), this.logRisk));
+    this.logRisk = Math.min(
+      Math.log(this.options.maxRisk),
+      Math.max(Math.log(this.options.minRisk), this.logRisk),
+    );
   }
 
   dialsToPlace(snapshot: PacingSnapshot): number {
@@ -88,11 +96,11 @@ export class PredictivePacer implements Pacer {
     const model = this.model();
     const ready = snapshot.agents.length;
     const pending = pendingLive(model, snapshot.dialingElapsedSec);
-    const verdict = abandonmentGuard(
-      this.ledgerWindows(),
-      this.risk * pending + snapshot.waitingLiveAnswers,
-      this.options.guard,
-    );
+    // The dials in flight were placed under budgets up to the current one, and a marginal dial's
+    // modelled risk is not its true one: they are charged at least the limit itself.
+    const pendingAbandonments =
+      Math.max(this.risk, this.options.guard.limit) * pending + snapshot.waitingLiveAnswers;
+    const verdict = abandonmentGuard(this.ledgerWindows(), pendingAbandonments, this.options.guard);
     const riskBudget = this.risk * verdict.riskScale;
     this.guarded = riskBudget <= 0;
     if (ready === 0) return { dials: 0, riskBudget, guard: verdict, pendingLiveAnswers: pending };
@@ -102,7 +110,10 @@ export class PredictivePacer implements Pacer {
       const dials = Math.max(0, available - snapshot.dialingElapsedSec.length - snapshot.waitingLiveAnswers);
       return { dials, riskBudget, guard: verdict, pendingLiveAnswers: pending };
     }
-    const cap = Math.max(0, Math.floor(ready * this.options.maxDialsPerAgent) - snapshot.dialingElapsedSec.length);
+    const cap = Math.max(
+      0,
+      Math.floor(ready * this.options.maxDialsPerAgent) - snapshot.dialingElapsedSec.length,
+    );
     const plan = new ExposurePlan(model, snapshot, this.options.connectGraceSec);
     let dials = 0;
     while (dials < cap && plan.riskOfNextDial() <= riskBudget) {

@@ -34,7 +34,9 @@ export class EventQueue<E> {
   }
 
   private less(a: number, b: number): boolean {
-    return this.times[a]! < this.times[b]! || (this.times[a] === this.times[b] && this.seqs[a]! < this.seqs[b]!);
+    return (
+      this.times[a]! < this.times[b]! || (this.times[a] === this.times[b] && this.seqs[a]! < this.seqs[b]!)
+    );
   }
 
   private swap(a: number, b: number): void {

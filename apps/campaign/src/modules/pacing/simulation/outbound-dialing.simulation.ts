@@ -229,7 +229,10 @@ export function simulateDialing(scenario: DialingScenario): DialingResult {
 
   const sampleWindows = (): void => {
     while (nextMinute <= now && nextMinute <= end) {
-      const [thirty, day] = [ledger.counts('30d', nextMinute * 1000), ledger.counts('24h', nextMinute * 1000)];
+      const [thirty, day] = [
+        ledger.counts('30d', nextMinute * 1000),
+        ledger.counts('24h', nextMinute * 1000),
+      ];
       maxCumulativeRate = Math.max(maxCumulativeRate, thirty.rate);
       if (nextMinute >= 24 * 3600) maxWindowRate = Math.max(maxWindowRate, day.rate);
       nextMinute += 60;
