@@ -84,6 +84,7 @@ CREATE TABLE "attempt" (
     "outcome" TEXT,
     "callee_zones" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "within_window" BOOLEAN NOT NULL,
+    "cadence_step" INTEGER,
     "started_at" TIMESTAMPTZ(3) NOT NULL,
     "answered_at" TIMESTAMPTZ(3),
     "ended_at" TIMESTAMPTZ(3),

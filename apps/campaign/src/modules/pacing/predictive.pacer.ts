@@ -5,7 +5,7 @@ import {
   DEFAULT_GUARD,
   type GuardVerdict,
 } from './abandonment-guard';
-import { normalCdf } from './normal.util';
+import { normalCdf, normalPdf } from './normal.util';
 import type { AgentView, Pacer, PacingModel, PacingSnapshot } from './pacing.types';
 
 export interface PredictivePacerOptions {
@@ -96,14 +96,18 @@ export class PredictivePacer implements Pacer {
     const model = this.model();
     const ready = snapshot.agents.length;
     const pending = pendingLive(model, snapshot.dialingElapsedSec);
-    // The dials in flight were placed under budgets up to the current one, and a marginal dial's
-    // modelled risk is not its true one: they are charged at least the limit itself.
-    const pendingAbandonments =
-      Math.max(this.risk, this.options.guard.limit) * pending + snapshot.waitingLiveAnswers;
+    const plan = ready > 0 ? new ExposurePlan(model, snapshot, this.options.connectGraceSec) : undefined;
+    // Abandonments the calls in flight may still cause: the larger of the state's own expected
+    // shortfall of agents (when agents stay busy longer than usual it is well above the average) and
+    // the calls charged at least the limit itself (placed under budgets up to the current one).
+    const pendingAbandonments = Math.max(
+      plan?.expectedShortfall() ?? 0,
+      Math.max(this.risk, this.options.guard.limit) * pending + snapshot.waitingLiveAnswers,
+    );
     const verdict = abandonmentGuard(this.ledgerWindows(), pendingAbandonments, this.options.guard);
     const riskBudget = this.risk * verdict.riskScale;
     this.guarded = riskBudget <= 0;
-    if (ready === 0) return { dials: 0, riskBudget, guard: verdict, pendingLiveAnswers: pending };
+    if (!plan) return { dials: 0, riskBudget, guard: verdict, pendingLiveAnswers: pending };
     if (this.guarded) {
       // Progressive fallback: one dial per available agent no dial in flight or waiting answer covers.
       const available = snapshot.agents.filter((a) => a.state === 'available').length;
@@ -114,7 +118,6 @@ export class PredictivePacer implements Pacer {
       0,
       Math.floor(ready * this.options.maxDialsPerAgent) - snapshot.dialingElapsedSec.length,
     );
-    const plan = new ExposurePlan(model, snapshot, this.options.connectGraceSec);
     let dials = 0;
     while (dials < cap && plan.riskOfNextDial() <= riskBudget) {
       plan.addDial();
@@ -190,11 +193,7 @@ class ExposurePlan {
   /** P(a new dial is answered live by s). */
   private readonly newDialCdf: Float64Array;
 
-  constructor(
-    private readonly model: PacingModel,
-    snapshot: PacingSnapshot,
-    grace: number,
-  ) {
+  constructor(model: PacingModel, snapshot: PacingSnapshot, grace: number) {
     const cdf = model.ringCdf;
     let horizon = cdf.length - 1;
     while (horizon > 1 && cdf[horizon - 1]! >= 0.999) horizon--;
@@ -245,15 +244,26 @@ class ExposurePlan {
     return weight > 0 ? risk / weight : 1;
   }
 
+  /**
+   * Expected live answers of the dials in flight (and those waiting) that will find no agent: the
+   * largest E[(-D)+] over the horizon, D ~ N(mean, variance).
+   */
+  expectedShortfall(): number {
+    let worst = 0;
+    for (let s = 0; s <= this.horizon; s++) {
+      const sd = Math.sqrt(this.variance[s]! + 0.05);
+      const m = this.mean[s]!;
+      const shortfall = sd * normalPdf(m / sd) - m * normalCdf(-m / sd);
+      if (shortfall > worst) worst = shortfall;
+    }
+    return worst;
+  }
+
   addDial(): void {
     for (let s = 0; s <= this.horizon; s++) {
       const r = this.newDialCdf[s]!;
       this.mean[s]! -= r;
       this.variance[s]! += r * (1 - r);
     }
-  }
-
-  get modelAnswerRate(): number {
-    return this.model.answerRate;
   }
 }
