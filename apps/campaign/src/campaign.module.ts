@@ -6,12 +6,30 @@ import { CampaignsController } from './modules/campaigns/campaigns.controller';
 import { CampaignsService } from './modules/campaigns/campaigns.service';
 import { ComplianceReportService } from './modules/campaigns/compliance-report.service';
 import { ContactsService } from './modules/contacts/contacts.service';
+import { CampaignRuntimes } from './modules/dialer/campaign-runtime';
+import {
+  CALL_FACTS_CONSUMER,
+  CallFactsConsumer,
+  type CallFactsConsumerOptions,
+} from './modules/dialer/call-facts.consumer';
+import { DIALER_OPTIONS, DialerService, type DialerOptions } from './modules/dialer/dialer.service';
+import { AgentAvailabilityPort, DoNotCallPort, OriginatePort } from './modules/dialer/peers.port';
+
+export interface DialerPeers {
+  agents: () => AgentAvailabilityPort;
+  dnc: () => DoNotCallPort;
+  telephony: () => OriginatePort;
+}
 
 export interface CampaignModuleOptions {
   clock?: Clock;
+  /** The dialer and its peers (acd, crm, telephony); omit to run the API alone. */
+  dialer?: DialerOptions & { peers: DialerPeers };
+  /** Consume telephony's call facts (needs the platform's messaging). */
+  callFacts?: CallFactsConsumerOptions;
 }
 
-/** campaign's domain: repositories, services and the REST controller. */
+/** campaign's domain: REST, the dialer loop, the call-facts consumer. */
 @Module({})
 export class CampaignModule {
   static forRoot(options: CampaignModuleOptions = {}): DynamicModule {
@@ -21,13 +39,27 @@ export class CampaignModule {
       ContactsService,
       ComplianceReportService,
       CampaignFacts,
+      CampaignRuntimes,
       { provide: Clock, useValue: options.clock ?? new SystemClock() },
     ];
+    if (options.dialer) {
+      const { peers, ...dialerOptions } = options.dialer;
+      providers.push(
+        { provide: DIALER_OPTIONS, useValue: dialerOptions },
+        { provide: AgentAvailabilityPort, useFactory: peers.agents },
+        { provide: DoNotCallPort, useFactory: peers.dnc },
+        { provide: OriginatePort, useFactory: peers.telephony },
+        DialerService,
+      );
+    }
+    if (options.callFacts) {
+      providers.push({ provide: CALL_FACTS_CONSUMER, useValue: options.callFacts }, CallFactsConsumer);
+    }
     return {
       module: CampaignModule,
       controllers: [CampaignsController],
       providers,
-      exports: [CampaignDatabase],
+      exports: [CampaignDatabase, CampaignRuntimes],
     };
   }
 }

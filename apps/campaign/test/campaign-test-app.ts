@@ -35,10 +35,11 @@ export interface CampaignTestApp {
 
 /** The campaign service on an ephemeral HTTP port over its own database (NATS only when asked). */
 export async function startCampaignTestApp(
-  options: { messaging?: { streamPrefix: string; tenants: string[] } } & Omit<
-    AppModuleOptions,
-    'tenants'
-  > = {},
+  options: {
+    messaging?: { streamPrefix: string; tenants: string[] };
+    /** gRPC addresses of acd, crm and telephony: the dialer runs (ticked by the test). */
+    peers?: { acd: string; crm: string; telephony: string };
+  } & Omit<AppModuleOptions, 'tenants' | 'withoutMessaging'> = {},
 ): Promise<CampaignTestApp> {
   const db = await campaignTestDatabase();
   const config = loadConfig(CampaignConfigSchema, {
@@ -50,10 +51,14 @@ export async function startCampaignTestApp(
     DATABASE_URL: db.url,
     NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     NATS_STREAM_PREFIX: options.messaging?.streamPrefix ?? '',
-    CAMPAIGN_DIALER: 'false',
+    CAMPAIGN_DIALER: options.peers ? 'true' : 'false',
+    ACD_GRPC_URL: options.peers?.acd ?? '127.0.0.1:1',
+    CRM_GRPC_URL: options.peers?.crm ?? '127.0.0.1:1',
+    TELEPHONY_GRPC_URL: options.peers?.telephony ?? '127.0.0.1:1',
   });
-  const { messaging, ...appOptions } = options;
+  const { messaging, peers: _peers, ...appOptions } = options;
   const app = await startCampaign(config, {
+    dialerIntervalMs: 0,
     ...appOptions,
     ...(messaging ? { tenants: messaging.tenants } : { withoutMessaging: true }),
   });

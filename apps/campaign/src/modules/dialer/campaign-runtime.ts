@@ -47,20 +47,33 @@ export class CampaignRuntimes {
   async of(campaign: Campaign): Promise<CampaignRuntime> {
     const known = this.runtimes.get(campaign.id);
     if (known) return known;
-    const runtime = new CampaignRuntime(campaign.id, campaign.abandonLimit, campaign.ringTimeoutSeconds, this.clock);
+    const runtime = new CampaignRuntime(
+      campaign.id,
+      campaign.abandonLimit,
+      campaign.ringTimeoutSeconds,
+      this.clock,
+    );
     const now = this.clock.now();
     await this.database.tenant(async (tx) => {
       const entries = await tx.ledgerEntry.findMany({
-        where: { campaignId: campaign.id, occurredAt: { gt: new Date(now.getTime() - THIRTY_DAYS.lengthMs) } },
+        where: {
+          campaignId: campaign.id,
+          occurredAt: { gt: new Date(now.getTime() - THIRTY_DAYS.lengthMs) },
+        },
         orderBy: { occurredAt: 'asc' },
       });
       const abandoned = new Set(entries.filter((e) => e.kind === 'abandoned').map((e) => e.attemptId));
       for (const e of entries) {
         if (e.kind === 'dial') runtime.ledger.recordDial(e.occurredAt.getTime());
-        if (e.kind === 'live_answer') runtime.ledger.recordLiveAnswer(e.occurredAt.getTime(), abandoned.has(e.attemptId));
+        if (e.kind === 'live_answer')
+          runtime.ledger.recordLiveAnswer(e.occurredAt.getTime(), abandoned.has(e.attemptId));
       }
       const ringing = await tx.attempt.findMany({
-        where: { campaignId: campaign.id, state: 'dialing', startedAt: { gt: new Date(now.getTime() - 120_000) } },
+        where: {
+          campaignId: campaign.id,
+          state: 'dialing',
+          startedAt: { gt: new Date(now.getTime() - 120_000) },
+        },
       });
       for (const a of ringing) runtime.dialing.set(a.id, a.startedAt.getTime());
     });

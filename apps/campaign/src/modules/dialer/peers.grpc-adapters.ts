@@ -14,7 +14,11 @@ export class AcdAvailabilityAdapter extends AgentAvailabilityPort {
 
   constructor(address: string, deadlineMs = 500) {
     super();
-    this.client = createGrpcClient(AcdV1.AcdServiceService, { address, defaultDeadlineMs: deadlineMs, actor: 'campaign' });
+    this.client = createGrpcClient(AcdV1.AcdServiceService, {
+      address,
+      defaultDeadlineMs: deadlineMs,
+      actor: 'campaign',
+    });
   }
 
   async agentsOf(tenantId: string, queueId: string): Promise<AgentView[]> {
@@ -38,8 +42,11 @@ export class AcdAvailabilityAdapter extends AgentAvailabilityPort {
           case AcdV1.AgentState.AGENT_STATE_WRAP_UP:
             agents.push({ state: 'wrap_up', elapsedSec: 0 });
             break;
-          default:
-            // Not ready, logged out: they take no calls.
+          case AcdV1.AgentState.AGENT_STATE_NOT_READY:
+          case AcdV1.AgentState.AGENT_STATE_LOGGED_OUT:
+          case AcdV1.AgentState.AGENT_STATE_UNSPECIFIED:
+          case AcdV1.AgentState.UNRECOGNIZED:
+            // They take no calls.
             break;
         }
       }
@@ -47,7 +54,7 @@ export class AcdAvailabilityAdapter extends AgentAvailabilityPort {
     return agents;
   }
 
-  close(): void {
+  onModuleDestroy(): void {
     this.client.close();
   }
 }
@@ -57,7 +64,11 @@ export class CrmDoNotCallAdapter extends DoNotCallPort {
 
   constructor(address: string, deadlineMs = 1000) {
     super();
-    this.client = createGrpcClient(CrmV1.CrmServiceService, { address, defaultDeadlineMs: deadlineMs, actor: 'campaign' });
+    this.client = createGrpcClient(CrmV1.CrmServiceService, {
+      address,
+      defaultDeadlineMs: deadlineMs,
+      actor: 'campaign',
+    });
   }
 
   async blocked(tenantId: string, numbers: readonly string[], campaignId: string): Promise<Set<string>> {
@@ -77,7 +88,7 @@ export class CrmDoNotCallAdapter extends DoNotCallPort {
     return blocked;
   }
 
-  close(): void {
+  onModuleDestroy(): void {
     this.client.close();
   }
 }
@@ -115,7 +126,7 @@ export class TelephonyOriginateAdapter extends OriginatePort {
     return { callId: response.callId };
   }
 
-  close(): void {
+  onModuleDestroy(): void {
     this.client.close();
   }
 }
