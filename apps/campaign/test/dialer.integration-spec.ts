@@ -4,7 +4,6 @@ import {
   CallEnded,
   createEnvelope,
   type EventDefinition,
-  type EventEnvelope,
   type PayloadOf,
   subjectOf,
 } from '@cc/contracts';
