@@ -1,4 +1,4 @@
-import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
 import { CampaignDatabase } from './infrastructure/campaign-database';
 import { Clock, SystemClock } from './infrastructure/clock';
 import { CampaignFacts } from './modules/campaigns/campaign-facts.publisher';
@@ -14,6 +14,7 @@ import {
 } from './modules/dialer/call-facts.consumer';
 import { DIALER_OPTIONS, DialerService, type DialerOptions } from './modules/dialer/dialer.service';
 import { AgentAvailabilityPort, DoNotCallPort, OriginatePort } from './modules/dialer/peers.port';
+import { PreviewController } from './modules/dialer/preview.controller';
 
 export interface DialerPeers {
   agents: () => AgentAvailabilityPort;
@@ -52,12 +53,14 @@ export class CampaignModule {
         DialerService,
       );
     }
+    const controllers: Type[] = [CampaignsController];
+    if (options.dialer) controllers.push(PreviewController);
     if (options.callFacts) {
       providers.push({ provide: CALL_FACTS_CONSUMER, useValue: options.callFacts }, CallFactsConsumer);
     }
     return {
       module: CampaignModule,
-      controllers: [CampaignsController],
+      controllers,
       providers,
       exports: [CampaignDatabase, CampaignRuntimes],
     };

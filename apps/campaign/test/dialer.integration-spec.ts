@@ -300,4 +300,80 @@ describe('campaign dialer: real crm (DNC at dial time), acd and telephony at the
     expect(contact).toMatchObject({ state: 'pending', last_outcome: 'failed' });
     expect(contact!.next_attempt_at.getTime()).toBe(clock.now().getTime() + 10 * 60_000);
   });
+  it('preview: the agent takes a record, dials it through the same checks, and the call is theirs', async () => {
+    clock.set(new Date('2026-11-23T17:00:00Z')); // 12:00 in New York
+    const created = await request(http)
+      .post('/v1/campaigns')
+      .set('x-tenant-id', tenantA)
+      .send({
+        name: 'Preview',
+        mode: 'preview',
+        queueId: 'q_pre',
+        callerId: '+12125550100',
+        priorityKeys: ['lead_score'],
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    await request(http)
+      .post(`/v1/campaigns/${id}/contacts/import`)
+      .set('x-tenant-id', tenantA)
+      .set('content-type', 'text/csv')
+      .send('phone,lead_score\n+12125557001,90\n+12125551003,10\n')
+      .expect(200);
+    await request(http)
+      .post(`/v1/campaigns/${id}/preview`)
+      .set('x-tenant-id', tenantA)
+      .send({ agentId: 'agent-7' })
+      .expect(409);
+    await request(http).post(`/v1/campaigns/${id}/start`).set('x-tenant-id', tenantA).expect(200);
+    await request(http).post(`/v1/campaigns/${id}/preview`).set('x-tenant-id', tenantA).send({}).expect(400);
+    await request(http)
+      .post(`/v1/campaigns/${id}/preview`)
+      .set('x-tenant-id', tenantB)
+      .send({ agentId: 'agent-7' })
+      .expect(404);
+    // The automatic loop leaves preview campaigns to their agents.
+    expect((await dialer.tick()).find((r) => r.campaignId === id)?.dialed ?? []).toEqual([]);
+
+    const first = await request(http)
+      .post(`/v1/campaigns/${id}/preview`)
+      .set('x-tenant-id', tenantA)
+      .send({ agentId: 'agent-7' })
+      .expect(200);
+    expect(first.body.phone).toBe('+12125557001');
+    await request(http)
+      .post(`/v1/campaigns/${id}/contacts/${first.body.id}/dial`)
+      .set('x-tenant-id', tenantB)
+      .send({ agentId: 'agent-7' })
+      .expect(404);
+    await request(http)
+      .post(`/v1/campaigns/${id}/contacts/${first.body.id}/dial`)
+      .set('x-tenant-id', tenantA)
+      .send({ agentId: 'agent-7' })
+      .expect(202);
+    expect(telephony.originated.at(-1)!.request).toMatchObject({
+      destination: '+12125557001',
+      agentId: 'agent-7',
+      queueId: 'q_pre',
+    });
+
+    const second = await request(http)
+      .post(`/v1/campaigns/${id}/preview`)
+      .set('x-tenant-id', tenantA)
+      .send({ agentId: 'agent-7' })
+      .expect(200);
+    expect(second.body.phone).toBe('+12125551003');
+    const refused = await request(http)
+      .post(`/v1/campaigns/${id}/contacts/${second.body.id}/dial`)
+      .set('x-tenant-id', tenantA)
+      .send({ agentId: 'agent-7' })
+      .expect(409);
+    expect(refused.body.detail).toMatch(/do_not_call/);
+    expect(telephony.originated.map((o) => o.request.destination)).not.toContain('+12125551003');
+    await request(http)
+      .post(`/v1/campaigns/${id}/preview`)
+      .set('x-tenant-id', tenantA)
+      .send({ agentId: 'agent-7' })
+      .expect(204);
+  });
 });

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { parseOrThrow, TenantContext } from '@cc/platform';
+import { AppError, ErrorKind, parseOrThrow, TenantContext } from '@cc/platform';
 import type { Campaign, Contact, Prisma } from '../../generated/prisma/client';
 import { CampaignDatabase } from '../../infrastructure/campaign-database';
 import { Clock } from '../../infrastructure/clock';
@@ -120,7 +120,7 @@ export class DialerService implements OnApplicationBootstrap, OnApplicationShutd
         report.wanted = Math.max(0, available - runtime.dialing.size);
         break;
       default:
-        // Preview: agents dial from their desktop (POST .../contacts/:id/dial).
+        // Preview: agents take a record (POST .../preview) and dial it (POST .../contacts/:id/dial).
         report.wanted = 0;
     }
     if (report.wanted === 0) return report;
@@ -163,6 +163,96 @@ export class DialerService implements OnApplicationBootstrap, OnApplicationShutd
       await this.originate(campaign, contact, attemptId, runtime);
     }
     return report;
+  }
+
+  /**
+   * Preview: hands the agent the next due contact (claimed for them: no other agent or dial gets it).
+   * Undefined when none is due.
+   */
+  async nextPreview(campaignId: string, agentId: string): Promise<Contact | undefined> {
+    const campaign = await this.previewCampaign(campaignId);
+    const now = this.clock.now();
+    for (const { contact } of await this.dueContacts(campaign, now)) {
+      const claimed = await this.database.tenant((tx) =>
+        tx.contact.updateMany({
+          where: { id: contact.id, state: 'pending' },
+          data: { state: 'previewing', lastOutcome: `previewed_by:${agentId}`.slice(0, 64) },
+        }),
+      );
+      if (claimed.count === 1) return { ...contact, state: 'previewing' };
+    }
+    return undefined;
+  }
+
+  /**
+   * Preview: the agent dials the record they were shown. The same checks as every dial, at this
+   * moment (do-not-call, window, caller id, attempts); the call goes to this agent.
+   */
+  async dialPreviewed(
+    campaignId: string,
+    contactId: string,
+    agentId: string,
+  ): Promise<{ attemptId: string }> {
+    const campaign = await this.previewCampaign(campaignId);
+    const contact = await this.database.tenant((tx) =>
+      tx.contact.findFirst({ where: { id: contactId, campaignId } }),
+    );
+    if (!contact) throw AppError.notFound('contact', contactId);
+    if (contact.state !== 'previewing') {
+      throw new AppError(
+        ErrorKind.Conflict,
+        `contact ${contactId} is ${contact.state}, not being previewed`,
+        {
+          code: 'campaign.contact_not_previewed',
+        },
+      );
+    }
+    const now = this.clock.now();
+    const restrictions = parseOrThrow(RestrictionsSchema, campaign.restrictions) as CallingRestrictions;
+    const calleeZones = await resolveCalleeZones(contact.phone, contact.timeZone);
+    const blocked = await this.dnc.blocked(campaign.tenantId, [contact.phone], campaign.id);
+    const verdict = gateDial(
+      {
+        destination: contact.phone,
+        callerId: campaign.callerId,
+        calleeZones,
+        doNotCall: blocked.has(contact.phone),
+        attemptsMade: contact.attempts,
+        maxAttempts: campaign.maxAttempts,
+        restrictions,
+      },
+      now,
+    );
+    if (!verdict.allowed) {
+      await this.recordBlock(campaign, contact, verdict.reason, calleeZones, restrictions, now);
+      await this.database.tenant((tx) =>
+        tx.contact.updateMany({ where: { id: contact.id, state: 'previewing' }, data: { state: 'pending' } }),
+      );
+      throw new AppError(ErrorKind.Conflict, `the dial was refused: ${verdict.reason}`, {
+        code: `campaign.dial_refused.${verdict.reason}`,
+      });
+    }
+    const runtime = await this.runtimes.of(campaign);
+    const attemptId = await this.startAttempt(campaign, contact, calleeZones, undefined, now);
+    if (!attemptId)
+      throw new AppError(ErrorKind.Conflict, `contact ${contactId} was taken`, {
+        code: 'campaign.contact_taken',
+      });
+    runtime.dialing.set(attemptId, now.getTime());
+    runtime.ledger.recordDial(now.getTime());
+    await this.originate(campaign, contact, attemptId, runtime, agentId);
+    return { attemptId };
+  }
+
+  private async previewCampaign(campaignId: string): Promise<Campaign> {
+    const campaign = await this.database.tenant((tx) => tx.campaign.findFirst({ where: { id: campaignId } }));
+    if (!campaign) throw AppError.notFound('campaign', campaignId);
+    if (campaign.mode !== 'preview' || campaign.state !== 'running') {
+      throw new AppError(ErrorKind.Conflict, `campaign ${campaignId} is not a running preview campaign`, {
+        code: 'campaign.not_previewing',
+      });
+    }
+    return campaign;
   }
 
   /** Due contacts in the campaign's priority order (with their cadence step when it has a cadence). */
@@ -225,7 +315,7 @@ export class DialerService implements OnApplicationBootstrap, OnApplicationShutd
     const attemptId = newId('att');
     return this.database.tenant(async (tx, tenantId) => {
       const claimed = await tx.contact.updateMany({
-        where: { id: contact.id, state: 'pending' },
+        where: { id: contact.id, state: { in: ['pending', 'previewing'] } },
         data: { state: 'dialing', attempts: { increment: 1 } },
       });
       if (claimed.count === 0) return undefined;
@@ -253,6 +343,7 @@ export class DialerService implements OnApplicationBootstrap, OnApplicationShutd
     contact: Contact,
     attemptId: string,
     runtime: CampaignRuntime,
+    agentId?: string,
   ): Promise<void> {
     try {
       const { callId } = await this.telephony.originate(campaign.tenantId, {
@@ -264,8 +355,11 @@ export class DialerService implements OnApplicationBootstrap, OnApplicationShutd
         trunkId: campaign.trunkId,
         queueId: campaign.queueId,
         ringTimeoutSeconds: campaign.ringTimeoutSeconds,
+        ...(agentId ? { agentId } : {}),
       });
-      await this.database.tenant((tx) => tx.attempt.update({ where: { id: attemptId }, data: { callId } }));
+      await this.database.tenant((tx) =>
+        tx.attempt.update({ where: { id: attemptId }, data: { callId, ...(agentId ? { agentId } : {}) } }),
+      );
       await this.facts.publish(
         AttemptStarted,
         campaign.tenantId,
