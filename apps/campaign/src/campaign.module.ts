@@ -12,6 +12,7 @@ import {
   CallFactsConsumer,
   type CallFactsConsumerOptions,
 } from './modules/dialer/call-facts.consumer';
+import { DialerMetrics } from './modules/dialer/dialer.metrics';
 import { DIALER_OPTIONS, DialerService, type DialerOptions } from './modules/dialer/dialer.service';
 import { AgentAvailabilityPort, DoNotCallPort, OriginatePort } from './modules/dialer/peers.port';
 import { PreviewController } from './modules/dialer/preview.controller';
@@ -41,6 +42,7 @@ export class CampaignModule {
       ComplianceReportService,
       CampaignFacts,
       CampaignRuntimes,
+      DialerMetrics,
       { provide: Clock, useValue: options.clock ?? new SystemClock() },
     ];
     if (options.dialer) {

@@ -154,6 +154,9 @@ describe('campaign dialer: real crm (DNC at dial time), acd and telephony at the
         },
       });
     }
+    const metrics = await request(http).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/campaign_dials_refused_total\{[^}]*reason="do_not_call"[^}]*\} 1/);
+    expect(metrics.text).toMatch(/campaign_dials_total\{[^}]*mode="progressive"[^}]*\} 3/);
     // In flight: no agent is free for another dial.
     expect((await dialer.tick())[0]!.dialed).toEqual([]);
 

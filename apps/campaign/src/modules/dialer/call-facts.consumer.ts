@@ -33,6 +33,7 @@ import { CampaignFacts } from '../campaigns/campaign-facts.publisher';
 import type { AttemptOutcome } from '../contacts/retry-rules.util';
 import { CampaignRuntimes } from './campaign-runtime';
 import { contactAfterAttempt, outcomeOfCall } from './contact-outcome.util';
+import { DialerMetrics } from './dialer.metrics';
 import { retryRulesOf } from './dialer.service';
 
 export const CALL_FACTS_CONSUMER = Symbol('CAMPAIGN_CALL_FACTS_CONSUMER');
@@ -90,6 +91,7 @@ export class CallFactsConsumer implements OnApplicationBootstrap, OnApplicationS
     private readonly runtimes: CampaignRuntimes,
     private readonly facts: CampaignFacts,
     private readonly clock: Clock,
+    private readonly metrics: DialerMetrics,
     @Inject(CALL_FACTS_CONSUMER) private readonly options: CallFactsConsumerOptions,
   ) {}
 
@@ -264,6 +266,7 @@ export class CallFactsConsumer implements OnApplicationBootstrap, OnApplicationS
   }
 
   private liveAnswer(attempt: Attempt, answeredAt: Date, abandoned: boolean): void {
+    this.metrics.liveAnswers.inc({ result: abandoned ? 'abandoned' : 'connected' });
     const runtime = this.runtimes.peek(attempt.campaignId);
     if (!runtime) return;
     runtime.dialing.delete(attempt.id);

@@ -22,6 +22,7 @@ import { DEFAULT_RETRY_RULES, type RetryRules } from '../contacts/retry-rules.ut
 import type { PacingSnapshot } from '../pacing/pacing.types';
 import { CampaignRuntimes, type CampaignRuntime } from './campaign-runtime';
 import { contactAfterAttempt } from './contact-outcome.util';
+import { DialerMetrics } from './dialer.metrics';
 import { AgentAvailabilityPort, DoNotCallPort, OriginatePort } from './peers.port';
 
 export const DIALER_OPTIONS = Symbol('DIALER_OPTIONS');
@@ -61,6 +62,7 @@ export class DialerService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly telephony: OriginatePort,
     private readonly facts: CampaignFacts,
     private readonly clock: Clock,
+    private readonly metrics: DialerMetrics,
     @Inject(DIALER_OPTIONS) private readonly options: DialerOptions,
   ) {}
 
@@ -112,9 +114,12 @@ export class DialerService implements OnApplicationBootstrap, OnApplicationShutd
     };
     const available = agents.filter((a) => a.state === 'available').length;
     switch (campaign.mode) {
-      case 'predictive':
-        report.wanted = runtime.pacer.dialsToPlace(snapshot);
+      case 'predictive': {
+        const decision = runtime.pacer.decide(snapshot);
+        this.metrics.riskBudget.set({ campaign: campaign.id }, decision.riskBudget);
+        report.wanted = decision.dials;
         break;
+      }
       case 'progressive':
         // One dial per available agent that no ringing dial is meant for (acd takes the answer).
         report.wanted = Math.max(0, available - runtime.dialing.size);
@@ -152,6 +157,7 @@ export class DialerService implements OnApplicationBootstrap, OnApplicationShutd
       );
       if (!verdict.allowed) {
         report.blocked.push({ contactId: contact.id, reason: verdict.reason });
+        this.metrics.refused.inc({ reason: verdict.reason });
         await this.recordBlock(campaign, contact, verdict.reason, calleeZones, restrictions, now);
         continue;
       }
@@ -160,6 +166,7 @@ export class DialerService implements OnApplicationBootstrap, OnApplicationShutd
       runtime.dialing.set(attemptId, now.getTime());
       runtime.ledger.recordDial(now.getTime());
       report.dialed.push(contact.id);
+      this.metrics.dials.inc({ mode: campaign.mode });
       await this.originate(campaign, contact, attemptId, runtime);
     }
     return report;
@@ -224,6 +231,7 @@ export class DialerService implements OnApplicationBootstrap, OnApplicationShutd
       now,
     );
     if (!verdict.allowed) {
+      this.metrics.refused.inc({ reason: verdict.reason });
       await this.recordBlock(campaign, contact, verdict.reason, calleeZones, restrictions, now);
       await this.database.tenant((tx) =>
         tx.contact.updateMany({ where: { id: contact.id, state: 'previewing' }, data: { state: 'pending' } }),
@@ -240,6 +248,7 @@ export class DialerService implements OnApplicationBootstrap, OnApplicationShutd
       });
     runtime.dialing.set(attemptId, now.getTime());
     runtime.ledger.recordDial(now.getTime());
+    this.metrics.dials.inc({ mode: campaign.mode });
     await this.originate(campaign, contact, attemptId, runtime, agentId);
     return { attemptId };
   }
