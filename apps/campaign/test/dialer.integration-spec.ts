@@ -176,13 +176,7 @@ describe('campaign dialer: real crm (DNC at dial time), acd and telephony at the
       { callId: ann, direction: 'outbound', queueId: 'q_out', agentId: 'agent-1', waitMs: 400 },
       answeredId,
     );
-    await publish(CallAbandoned, tenantA, {
-      callId: bob,
-      direction: 'outbound',
-      queueId: 'q_out',
-      waitMs: 2000,
-      stage: 'outbound_no_agent',
-    });
+
     await publish(
       CallEnded,
       tenantA,
@@ -194,7 +188,19 @@ describe('campaign dialer: real crm (DNC at dial time), acd and telephony at the
         hangupCause: 16,
       }),
     );
-    await publish(CallEnded, tenantA, ended(bob, { answeredAt: '2026-11-23T15:00:10Z', hangupCause: 16 }));
+    // Bob's end arrives before his abandonment (a redelivery after a failure reorders them): it waits.
+    await publish(
+      CallEnded,
+      tenantA,
+      ended(bob, { answeredAt: '2026-11-23T15:00:10Z', hangupCause: 16, waitMs: 2000 }),
+    );
+    await publish(CallAbandoned, tenantA, {
+      callId: bob,
+      direction: 'outbound',
+      queueId: 'q_out',
+      waitMs: 2000,
+      stage: 'outbound_no_agent',
+    });
     await publish(CallEnded, tenantA, ended(fritz, { hangupCause: 17 }));
     // Another tenant's fact naming tenant A's call ids changes nothing of A.
     await publish(CallAbandoned, tenantB, {

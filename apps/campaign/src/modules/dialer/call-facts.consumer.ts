@@ -65,14 +65,14 @@ export function callFactsConsumerDefinitions(
   }));
 }
 
-/** A fact about a call whose attempt is not written yet (originate still answering): try again. */
+/** A fact that arrived before what it builds on (the attempt's call id, the answer): try again. */
 export class AttemptNotYetKnownError extends Error {}
 
 type Effect = () => void;
 
 /**
  * Records outcomes from call facts: a live answer bridged to an agent (CallAnswered) or abandoned
- * (CallAbandoned at stage outbound_no_agent) goes into the ledger, CallEnded closes the attempt and
+ * (CallAbandoned, any stage: the callee hanging up before the deadline counts too) goes into the ledger, CallEnded closes the attempt and
  * schedules the contact's retry by rule. Exactly-once effect: the inbox row (runOnce) and the writes
  * share one tenant transaction; the ledger's (attempt, kind) key is a second guard. Facts of calls
  * that are not campaign attempts are skipped.
@@ -132,7 +132,9 @@ export class CallFactsConsumer implements OnApplicationBootstrap, OnApplicationS
 
   async abandoned(envelope: EventEnvelope<PayloadOf<typeof CallAbandoned>>): Promise<void> {
     const p = envelope.payload;
-    if (p.direction !== 'outbound' || p.stage !== 'outbound_no_agent') return;
+    // Any abandonment of an answered outbound call counts, also a callee who hung up before the
+    // safe-harbour deadline (stage `queue`): no agent reached them in time (the conservative count).
+    if (p.direction !== 'outbound') return;
     await this.inTransaction(envelope.id, p.callId, async (tx, attempt) => {
       if (attempt.state !== 'dialing') return [];
       const occurredAt = new Date(envelope.occurredAt);
@@ -163,6 +165,11 @@ export class CallFactsConsumer implements OnApplicationBootstrap, OnApplicationS
     if (p.direction !== 'outbound') return;
     await this.inTransaction(envelope.id, p.callId, async (tx, attempt) => {
       if (attempt.state === 'ended' || attempt.state === 'failed') return [];
+      if (attempt.state === 'dialing' && (p.agentId !== undefined || p.waitMs > 0)) {
+        // The call was queued for an agent, so a person answered: its CallAnswered or CallAbandoned
+        // (redelivered after this one) must reach the ledger first. Try again later.
+        throw new AttemptNotYetKnownError(`call ${p.callId}: its answer is not recorded yet`);
+      }
       const campaign = await tx.campaign.findFirst({ where: { id: attempt.campaignId } });
       const contact = await tx.contact.findFirst({ where: { id: attempt.contactId } });
       if (!campaign || !contact) return [];
