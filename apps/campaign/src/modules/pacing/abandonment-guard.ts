@@ -9,7 +9,7 @@ export interface AbandonmentGuardOptions {
   readonly softSlack: number;
 }
 
-export const DEFAULT_GUARD: AbandonmentGuardOptions = { limit: 0.03, safetyZ: 3, softSlack: 10 };
+export const DEFAULT_GUARD: AbandonmentGuardOptions = { limit: 0.03, safetyZ: 4, softSlack: 10 };
 
 export interface GuardVerdict {
   /** Multiplier of the pacer's risk budget: 1 = free, (0, 1) = slowing down, 0 = no risk at all. */
