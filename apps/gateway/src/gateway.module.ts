@@ -5,6 +5,13 @@ import { type GatewayConfig, webhookSecretKey } from './config/gateway.config';
 import { Clock, SystemClock } from './infrastructure/clock';
 import { SecretCipher } from './infrastructure/secret-cipher.util';
 import { GatewayDatabase } from './infrastructure/gateway-database';
+import { AgentsController } from './modules/agents/agents.controller';
+import { AgentsService } from './modules/agents/agents.service';
+import { QueuesController } from './modules/queues/queues.controller';
+import { QueuesService } from './modules/queues/queues.service';
+import { SkillsController } from './modules/queues/skills.controller';
+import { GrpcUpstreams } from './modules/upstreams/grpc-upstreams';
+import { HttpUpstreams } from './modules/upstreams/http-upstreams';
 import { ApiKeysAdminController } from './modules/api-keys/api-keys.admin.controller';
 import { ApiKeysController } from './modules/api-keys/api-keys.controller';
 import { ApiKeysService } from './modules/api-keys/api-keys.service';
@@ -60,6 +67,10 @@ export class GatewayCoreModule {
       UsersService,
       ApiKeysService,
       WebhooksService,
+      GrpcUpstreams,
+      HttpUpstreams,
+      QueuesService,
+      AgentsService,
     ];
     return {
       module: GatewayCoreModule,
@@ -72,7 +83,16 @@ export class GatewayCoreModule {
 
 /** `/v1`: a tenant's own API; the tenant is the credential's. */
 @Module({
-  controllers: [AuthController, ApiKeysController, UsersController, AuditController, WebhooksController],
+  controllers: [
+    AuthController,
+    ApiKeysController,
+    UsersController,
+    AuditController,
+    WebhooksController,
+    QueuesController,
+    SkillsController,
+    AgentsController,
+  ],
 })
 export class TenantApiModule {}
 

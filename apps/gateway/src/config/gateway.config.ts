@@ -45,6 +45,21 @@ export const GatewayConfigSchema = BaseConfigSchema.extend({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * The services the tenant API fronts: gRPC `host:port` (acd, crm, telephony) and the internal REST
+   * base URLs of crm and telephony (docs/adr/0012). A service left unset answers 503 on its routes.
+   */
+  ACD_GRPC_URL: z.string().min(1).optional(),
+  CRM_GRPC_URL: z.string().min(1).optional(),
+  TELEPHONY_GRPC_URL: z.string().min(1).optional(),
+  CRM_URL: z.url().optional(),
+  TELEPHONY_URL: z.url().optional(),
+  /** The deadline of every call to a fronted service: a slow or dead one is a quick 503. */
+  UPSTREAM_DEADLINE_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
+  /** How long one statistics event stream stays open before the client re-connects. */
+  STATS_STREAM_MAX_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
+  /** Lifetime of a recording's signed download URL. */
+  RECORDING_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(3_600).default(300),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /**
    * AES-256-GCM key for secrets kept at rest (webhook signing secrets, replayable responses that
