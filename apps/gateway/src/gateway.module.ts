@@ -7,6 +7,8 @@ import { SecretCipher } from './infrastructure/secret-cipher.util';
 import { GatewayDatabase } from './infrastructure/gateway-database';
 import { AgentsController } from './modules/agents/agents.controller';
 import { AgentsService } from './modules/agents/agents.service';
+import { CustomersController } from './modules/customers/customers.controller';
+import { CustomersService } from './modules/customers/customers.service';
 import { QueuesController } from './modules/queues/queues.controller';
 import { QueuesService } from './modules/queues/queues.service';
 import { SkillsController } from './modules/queues/skills.controller';
@@ -71,6 +73,7 @@ export class GatewayCoreModule {
       HttpUpstreams,
       QueuesService,
       AgentsService,
+      CustomersService,
     ];
     return {
       module: GatewayCoreModule,
@@ -92,6 +95,7 @@ export class GatewayCoreModule {
     QueuesController,
     SkillsController,
     AgentsController,
+    CustomersController,
   ],
 })
 export class TenantApiModule {}
