@@ -9,6 +9,10 @@ import { AgentsController } from './modules/agents/agents.controller';
 import { AgentsService } from './modules/agents/agents.service';
 import { CustomersController } from './modules/customers/customers.controller';
 import { CustomersService } from './modules/customers/customers.service';
+import { AgentsAdminController } from './modules/agents/agents.admin.controller';
+import { TelephonyAdminController } from './modules/telephony/telephony.admin.controller';
+import { TelephonyAdminService } from './modules/telephony/telephony-admin.service';
+import { TelephonyController } from './modules/telephony/telephony.controller';
 import { QueuesController } from './modules/queues/queues.controller';
 import { QueuesService } from './modules/queues/queues.service';
 import { SkillsController } from './modules/queues/skills.controller';
@@ -74,6 +78,7 @@ export class GatewayCoreModule {
       QueuesService,
       AgentsService,
       CustomersService,
+      TelephonyAdminService,
     ];
     return {
       module: GatewayCoreModule,
@@ -96,12 +101,21 @@ export class GatewayCoreModule {
     SkillsController,
     AgentsController,
     CustomersController,
+    TelephonyController,
   ],
 })
 export class TenantApiModule {}
 
 /** `/admin/v1`: the operator's API. */
-@Module({ controllers: [TenantsAdminController, UsersAdminController, ApiKeysAdminController] })
+@Module({
+  controllers: [
+    TenantsAdminController,
+    UsersAdminController,
+    ApiKeysAdminController,
+    AgentsAdminController,
+    TelephonyAdminController,
+  ],
+})
 export class AdminApiModule {}
 
 export interface GatewayModuleOptions {
