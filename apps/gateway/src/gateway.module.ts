@@ -13,6 +13,8 @@ import { AgentsAdminController } from './modules/agents/agents.admin.controller'
 import { TelephonyAdminController } from './modules/telephony/telephony.admin.controller';
 import { TelephonyAdminService } from './modules/telephony/telephony-admin.service';
 import { TelephonyController } from './modules/telephony/telephony.controller';
+import { CallsController } from './modules/calls/calls.controller';
+import { CallsService } from './modules/calls/calls.service';
 import { QueuesController } from './modules/queues/queues.controller';
 import { QueuesService } from './modules/queues/queues.service';
 import { SkillsController } from './modules/queues/skills.controller';
@@ -79,6 +81,7 @@ export class GatewayCoreModule {
       AgentsService,
       CustomersService,
       TelephonyAdminService,
+      CallsService,
     ];
     return {
       module: GatewayCoreModule,
@@ -102,6 +105,7 @@ export class GatewayCoreModule {
     AgentsController,
     CustomersController,
     TelephonyController,
+    CallsController,
   ],
 })
 export class TenantApiModule {}

@@ -102,7 +102,9 @@ export class CustomersController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const upstream = await this.customers.exportCsv(p.tenantId);
+    const gone = new AbortController();
+    req.on('close', () => gone.abort());
+    const upstream = await this.customers.exportCsv(p.tenantId, gone.signal);
     res.status(200);
     res.setHeader('Content-Type', upstream.headers.get('content-type') ?? 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="customers.csv"');
@@ -111,7 +113,6 @@ export class CustomersController {
       return;
     }
     const source = Readable.fromWeb(upstream.body);
-    req.on('close', () => source.destroy());
     // A failure mid-stream can only cut the download short: the status line is gone.
     await pipeline(source, res).catch(() => res.destroy());
   }

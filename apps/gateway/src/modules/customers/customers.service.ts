@@ -200,13 +200,11 @@ export class CustomersService {
   }
 
   /** Streams crm's CSV export through (never buffered). */
-  exportCsv(tenantId: string): Promise<Response> {
-    return this.crm.raw({
-      method: 'GET',
-      path: 'v1/customers/export',
-      tenantId,
-      headers: { accept: 'text/csv' },
-    });
+  exportCsv(tenantId: string, signal: AbortSignal): Promise<Response> {
+    return this.crm.raw(
+      { method: 'GET', path: 'v1/customers/export', tenantId, headers: { accept: 'text/csv' } },
+      signal,
+    );
   }
 
   /** Streams the uploaded CSV to crm, which validates every row and writes all or nothing. */

@@ -75,18 +75,33 @@ export class InternalHttpClient {
   ) {}
 
   async json<T>(request: InternalRequest): Promise<InternalResponse<T>> {
-    const response = await this.send(request);
-    const text = await this.read(response);
-    const body = (text.length > 0 ? JSON.parse(text) : undefined) as T;
-    return { status: response.status, headers: response.headers, body };
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(), request.stream ? this.deadlineMs * 20 : this.deadlineMs);
+    try {
+      const response = await this.send(request, timer.signal);
+      const text = await this.read(response);
+      const body = (text.length > 0 ? JSON.parse(text) : undefined) as T;
+      return { status: response.status, headers: response.headers, body };
+    } finally {
+      clearTimeout(timeout);
+    }
   }
 
-  /** The raw response (for a stream to pipe through); its status is 2xx. */
-  async raw(request: InternalRequest): Promise<Response> {
-    return this.send(request);
+  /**
+   * The raw response, for a download to pipe through (its status is 2xx): the deadline bounds the
+   * wait for the answer's head, not the download; `signal` (the client going away) ends it.
+   */
+  async raw(request: InternalRequest, signal?: AbortSignal): Promise<Response> {
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(), this.deadlineMs);
+    try {
+      return await this.send(request, signal ? AbortSignal.any([timer.signal, signal]) : timer.signal);
+    } finally {
+      clearTimeout(timeout);
+    }
   }
 
-  private async send(request: InternalRequest): Promise<Response> {
+  private async send(request: InternalRequest, signal: AbortSignal): Promise<Response> {
     if (!this.baseUrl) throw upstreamUnavailable(this.service);
     const url = new URL(
       request.path.replace(/^\//, ''),
@@ -112,8 +127,7 @@ export class InternalHttpClient {
         headers,
         ...(body !== undefined ? { body } : {}),
         ...(request.stream ? { duplex: 'half' } : {}),
-        // A streamed upload or download may take longer than one call's deadline: only its start is bounded.
-        signal: AbortSignal.timeout(request.stream ? this.deadlineMs * 20 : this.deadlineMs),
+        signal,
       });
     } catch (error) {
       throw upstreamUnavailable(this.service, error);
