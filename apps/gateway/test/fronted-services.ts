@@ -1,5 +1,7 @@
 import { startAriSim, ScaledClock, type AriSim } from '@cc/ari-sim';
-import { loadConfig } from '@cc/platform';
+import { createEnvelope, subjectOf, type EventDefinition, type PayloadOf } from '@cc/contracts';
+import { loadConfig, NatsConnectionService } from '@cc/platform';
+import { Client } from 'pg';
 import { freePort, randomSuffix, uniqueName, waitFor, type TestDatabase } from '@cc/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
@@ -23,6 +25,14 @@ export interface FrontedServices {
   ariSim: AriSim;
   /** The gateway's settings that point at them. */
   env: Record<string, string>;
+  /** Publishes a fact on telephony's stream, as telephony would (e.g. a call.ended for the history). */
+  publishTelephonyFact<D extends EventDefinition>(
+    def: D,
+    tenantId: string,
+    payload: PayloadOf<D>,
+  ): Promise<void>;
+  /** SQL as the owner of telephony's database (bypasses RLS): for assertions only. */
+  telephonyQuery<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -63,6 +73,22 @@ export async function startFrontedServices(tenants: string[]): Promise<FrontedSe
       TELEPHONY_GRPC_URL: `127.0.0.1:${telephonyGrpcPort}`,
       CRM_URL: await crm.app.getUrl(),
       TELEPHONY_URL: await telephony.getUrl(),
+    },
+    publishTelephonyFact: async (def, tenantId, payload) => {
+      const envelope = createEnvelope(def, tenantId, payload);
+      await telephony
+        .get(NatsConnectionService)
+        .jetstream.publish(subjectOf(def, tenantId), JSON.stringify(envelope), { msgID: envelope.id });
+    },
+    telephonyQuery: async <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) => {
+      const client = new Client({ connectionString: telephonyDb.url });
+      await client.connect();
+      try {
+        await client.query('SET search_path TO telephony, public');
+        return (await client.query<T>(sql, params)).rows;
+      } finally {
+        await client.end();
+      }
     },
     close: async () => {
       await telephony.close();
