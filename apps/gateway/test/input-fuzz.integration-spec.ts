@@ -8,6 +8,7 @@ import {
   startGatewayTestApp,
   type GatewayTestApp,
 } from './gateway-test-app';
+import { startFrontedServices, type FrontedServices } from './fronted-services';
 
 type Json = Record<string, unknown>;
 interface JsonSchema {
@@ -17,6 +18,7 @@ interface JsonSchema {
   minLength?: number;
   minimum?: number;
   minItems?: number;
+  nullable?: boolean;
   properties?: Record<string, JsonSchema>;
   required?: string[];
   items?: JsonSchema;
@@ -59,8 +61,12 @@ function openRequest(app: GatewayTestApp['app'], route: BodyRoute, url: string):
 
 const URL_SAFE_INJECTIONS = INJECTIONS.filter((text) => !text.includes('\ud800'));
 
-/** Values where a property of each JSON type is expected. */
+/** Values where a property of each JSON type is expected (null is right where the schema allows it). */
 function wrongValue(schema: JsonSchema): fc.Arbitrary<unknown> {
+  return schema.nullable ? anyWrongValue(schema).filter((v) => v !== null) : anyWrongValue(schema);
+}
+
+function anyWrongValue(schema: JsonSchema): fc.Arbitrary<unknown> {
   const junk = {
     string: fc.string({ maxLength: 20 }),
     integer: fc.integer(),
@@ -195,6 +201,7 @@ function mutations(schema: JsonSchema): fc.Arbitrary<Mutation> {
 
 describe('bad input at every edge (property-based, over the OpenAPI request schemas)', () => {
   let t: GatewayTestApp;
+  let services: FrontedServices;
   const tenantId = uniqueTenantId('fuzz');
   let key = '';
   const ids: Record<string, string> = {};
@@ -212,7 +219,12 @@ describe('bad input at every edge (property-based, over the OpenAPI request sche
     });
 
   beforeAll(async () => {
-    t = await startGatewayTestApp({ RATE_LIMIT_PER_SECOND: '10000', RATE_LIMIT_BURST: '10000' });
+    services = await startFrontedServices([tenantId]);
+    t = await startGatewayTestApp({
+      ...services.env,
+      RATE_LIMIT_PER_SECOND: '10000',
+      RATE_LIMIT_BURST: '10000',
+    });
     const http = t.app.getHttpServer();
     ({ key, keyId: ids.keyId } = await provisionTenant(t.app, tenantId));
     ids.tenantId = tenantId;
@@ -238,6 +250,12 @@ describe('bad input at every edge (property-based, over the OpenAPI request sche
           .send({ url: 'https://example.com/fuzz', factTypes: ['*'] })
           .expect(201)
       ).body as Json
+    ).id as string;
+    ids.queueId = 'fuzz-queue';
+    await request(http).post('/v1/queues').set(bearer(key)).send({ id: ids.queueId, name: 'F' }).expect(201);
+    ids.customerId = (
+      (await request(http).post('/v1/customers').set(bearer(key)).send({ displayName: 'F' }).expect(201))
+        .body as Json
     ).id as string;
     ids.deliveryId = `whd_${tenantId}`;
     await t.ownerQuery(
@@ -270,6 +288,7 @@ describe('bad input at every edge (property-based, over the OpenAPI request sche
 
   afterAll(async () => {
     await t?.close();
+    await services?.close();
   });
 
   it('finds the POST and PATCH routes with a body', () => {

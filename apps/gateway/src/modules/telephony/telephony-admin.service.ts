@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppError, ErrorKind } from '@cc/platform';
 import { AuditService } from '../audit/audit.service';
 import { pageOfList, type Page, type PageQuery } from '../http/pagination.util';
 import { HttpUpstreams } from '../upstreams/http-upstreams';
@@ -97,13 +98,26 @@ export class TelephonyAdminService {
 
   /** Checks a flow as saving would (telephony's graph rules), without saving it. */
   async validateFlow(tenantId: string, definition: unknown): Promise<{ valid: true; flow: unknown }> {
-    const { body } = await this.telephony.json<{ valid: true; flow: unknown }>({
-      method: 'POST',
-      path: 'v1/ivr-flows/validate',
-      tenantId,
-      body: definition,
-    });
-    return body;
+    try {
+      const { body } = await this.telephony.json<{ valid: true; flow: unknown }>({
+        method: 'POST',
+        path: 'v1/ivr-flows/validate',
+        tenantId,
+        body: definition,
+      });
+      return body;
+    } catch (error) {
+      // telephony names the flow's own fields (`steps.menu.next`): here the flow is the body.
+      if (error instanceof AppError && error.kind === ErrorKind.InvalidArgument)
+        throw AppError.invalid(
+          error.violations.map((v) => ({
+            ...v,
+            field: v.field.startsWith('body') ? v.field : `body.${v.field}`,
+          })),
+          error.message,
+        );
+      throw error;
+    }
   }
 
   async saveFlow(actor: string, tenantId: string, flowId: string, input: SaveFlow): Promise<FlowView> {

@@ -10,6 +10,7 @@ import { TelephonyAdminService } from './telephony-admin.service';
 import {
   DidSchema,
   DidViewSchema,
+  FlowDefinitionSchema,
   FlowIdSchema,
   FlowSummarySchema,
   FlowVersionQuerySchema,
@@ -20,7 +21,7 @@ import {
   type FlowView,
 } from './telephony.schema';
 
-const ValidateFlowSchema = z.record(z.string(), z.unknown());
+const ValidateFlowSchema = FlowDefinitionSchema;
 
 /** The tenant's entry points, read-only: its DIDs, IVR flows and telephony settings. */
 @ApiTags('telephony')

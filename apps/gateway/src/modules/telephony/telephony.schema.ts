@@ -37,10 +37,16 @@ export const FlowVersionQuerySchema = z.strictObject({
   version: z.coerce.number().int().min(1).optional().describe('An older version; absent = current.'),
 });
 
+/** An IVR flow: where it starts and its steps (their rules and the graph's are telephony's). */
+export const FlowDefinitionSchema = z.strictObject({
+  start: z.string().min(1).max(64),
+  steps: z.record(z.string().max(64), z.record(z.string(), z.unknown())),
+});
+
 /** The flow's graph rules are telephony's: it answers every broken one under `body.definition.`. */
 export const SaveFlowSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
-  definition: z.record(z.string(), z.unknown()),
+  definition: FlowDefinitionSchema,
   expectedVersion: z
     .number()
     .int()
