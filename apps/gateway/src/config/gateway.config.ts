@@ -47,7 +47,7 @@ export const GatewayConfigSchema = BaseConfigSchema.extend({
     .transform((v) => v === 'true'),
   /**
    * The services the tenant API fronts: gRPC `host:port` (acd, crm, telephony) and the internal REST
-   * base URLs of crm and telephony (docs/adr/0012). A service left unset answers 503 on its routes.
+   * base URLs of crm and telephony (docs/adr/0014). A service left unset answers 503 on its routes.
    */
   ACD_GRPC_URL: z.string().min(1).optional(),
   CRM_GRPC_URL: z.string().min(1).optional(),

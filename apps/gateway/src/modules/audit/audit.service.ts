@@ -53,7 +53,7 @@ export class AuditService {
 
   /**
    * A record of a change another service made (it committed there, so it cannot share our
-   * transaction): written right after that service confirmed it (docs/adr/0012).
+   * transaction): written right after that service confirmed it (docs/adr/0014).
    */
   async recordAfter(entry: AuditEntry): Promise<void> {
     if (entry.tenantId === null) await this.database.operator((tx) => this.record(tx, entry));

@@ -46,7 +46,7 @@ function limitBytes(maxBytes: number): Transform {
 export const CSV_IMPORT_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
- * A tenant's customers, kept by crm and reached over crm's internal REST API (docs/adr/0012): the
+ * A tenant's customers, kept by crm and reached over crm's internal REST API (docs/adr/0014): the
  * tenant travels in `x-tenant-id`, from the credential only.
  */
 @Injectable()

@@ -7,7 +7,7 @@ import type { DidView, FlowSummary, FlowView, PutDid, SaveFlow, TelephonySetting
 
 /**
  * DIDs, IVR flows and telephony settings, kept by telephony and reached over its internal REST API
- * (docs/adr/0012). Tenants read their own; changes are the operator's (numbers cost money and route
+ * (docs/adr/0014). Tenants read their own; changes are the operator's (numbers cost money and route
  * calls), each audited under the tenant.
  */
 @Injectable()

@@ -64,7 +64,7 @@ export function problemToError(status: number, problem: UpstreamProblem): AppErr
 
 /**
  * The internal REST hop to a service's tenant API (crm, telephony: `x-tenant-id`, cluster-internal,
- * docs/adr/0012-gateway-fronts-services.md). Every call has the gateway's deadline; a service that is
+ * docs/adr/0014-gateway-fronts-services.md). Every call has the gateway's deadline; a service that is
  * down or slow is a 503, its refusals are passed on as the same problem.
  */
 export class InternalHttpClient {
