@@ -1,7 +1,7 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { APP_CONFIG } from '@cc/platform';
-import { type GatewayConfig, webhookSecretKey } from './config/gateway.config';
+import { type GatewayConfig, webhookSecretKeys } from './config/gateway.config';
 import { Clock, SystemClock } from './infrastructure/clock';
 import { SecretCipher } from './infrastructure/secret-cipher.util';
 import { GatewayDatabase } from './infrastructure/gateway-database';
@@ -61,7 +61,7 @@ export class GatewayCoreModule {
         : { provide: WebhookSender, useClass: FetchWebhookSender },
       {
         provide: SecretCipher,
-        useFactory: (config: GatewayConfig) => new SecretCipher(webhookSecretKey(config)),
+        useFactory: (config: GatewayConfig) => new SecretCipher(webhookSecretKeys(config)),
         inject: [APP_CONFIG],
       },
       WebhookSecrets,

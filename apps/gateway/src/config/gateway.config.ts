@@ -1,6 +1,6 @@
 import { BaseConfigSchema } from '@cc/platform';
 import { z } from 'zod';
-import { decodeSecretKey } from '../infrastructure/secret-cipher.util';
+import { decodeSecretKey, parseSecretKeys, type SecretKey } from '../infrastructure/secret-cipher.util';
 
 export const GATEWAY_SCHEMA = 'gateway';
 
@@ -72,8 +72,24 @@ export const GatewayConfigSchema = BaseConfigSchema.extend({
     .refine((v) => v === undefined || decodeSecretKey(v) !== undefined, {
       message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
     }),
+  /**
+   * Key rotation: `id=base64,id2=base64` (ids of 1-32 letters, digits, `_`, `-`). The first key
+   * seals new secrets; every key opens what it sealed; at start-up the secrets sealed by an older key
+   * are re-sealed with the first. Drop an old key once a deploy with the new one ran (and 24 h passed:
+   * replayable idempotent responses are sealed too). Takes precedence over WEBHOOK_SECRET_KEY.
+   */
+  WEBHOOK_SECRET_KEYS: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || parseSecretKeys(v) !== undefined, {
+      message: 'must be id=key pairs (32-byte base64 keys, distinct ids), comma-separated',
+    }),
 }).superRefine((config, ctx) => {
-  if (config.NODE_ENV === 'production' && config.WEBHOOK_SECRET_KEY === undefined) {
+  if (
+    config.NODE_ENV === 'production' &&
+    config.WEBHOOK_SECRET_KEY === undefined &&
+    config.WEBHOOK_SECRET_KEYS === undefined
+  ) {
     ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET_KEY'], message: 'is required in production' });
   }
 });
@@ -84,6 +100,17 @@ export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
  * a developer's database stays readable across restarts. It protects nothing and is not meant to.
  */
 const DEVELOPMENT_SECRET_KEY = Buffer.from('cc-gateway-development-only-key!', 'utf8');
+
+/** The key ring: WEBHOOK_SECRET_KEYS, else WEBHOOK_SECRET_KEY alone (id `k1`), else the development key. */
+export function webhookSecretKeys(
+  config: Pick<GatewayConfig, 'NODE_ENV' | 'WEBHOOK_SECRET_KEY' | 'WEBHOOK_SECRET_KEYS'>,
+): SecretKey[] {
+  if (config.WEBHOOK_SECRET_KEYS !== undefined) {
+    const keys = parseSecretKeys(config.WEBHOOK_SECRET_KEYS);
+    if (keys) return keys;
+  }
+  return [{ id: 'k1', key: webhookSecretKey(config) }];
+}
 
 export function webhookSecretKey(config: Pick<GatewayConfig, 'NODE_ENV' | 'WEBHOOK_SECRET_KEY'>): Buffer {
   if (config.WEBHOOK_SECRET_KEY !== undefined) {
