@@ -34,6 +34,7 @@ import { TokenService } from './modules/auth/token.service';
 import { IdempotencyInterceptor } from './modules/http/idempotency.interceptor';
 import { WellFormedTextPipe } from './modules/http/well-formed-text.pipe';
 import { ExistingTenantPipe, TenantsService } from './modules/tenants/tenants.service';
+import { TenantPurgeJob } from './modules/tenants/tenant-purge.job';
 import { TenantsAdminController } from './modules/tenants/tenants.admin.controller';
 import { UsersAdminController } from './modules/users/users.admin.controller';
 import { UsersController } from './modules/users/users.controller';
@@ -82,6 +83,7 @@ export class GatewayCoreModule {
       CustomersService,
       TelephonyAdminService,
       CallsService,
+      TenantPurgeJob,
     ];
     return {
       module: GatewayCoreModule,

@@ -30,6 +30,8 @@ export const GatewayConfigSchema = BaseConfigSchema.extend({
   BODY_LIMIT: z.string().default('256kb'),
   /** Days a deleted tenant's data is kept before it may be purged. */
   TENANT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** How often deleted tenants past their retention are purged (0 = never, e.g. a CronJob does it). */
+  TENANT_PURGE_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
   /** Consume facts and deliver webhooks (needs NATS). */
   WEBHOOKS_ENABLED: z
     .enum(['true', 'false'])
