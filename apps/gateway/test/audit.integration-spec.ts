@@ -467,6 +467,19 @@ describe('audit log: every change, in the same transaction, readable only by its
     );
     expect(settings.record.after).toMatchObject({ timeZone: 'Europe/Berlin' });
 
+    await change(
+      'put /admin/v1/tenants/{tenantId}/routing-settings',
+      'routing_settings.updated',
+      () =>
+        request(http())
+          .put(`/admin/v1/tenants/${tenantA}/routing-settings`)
+          .set(asOperator)
+          .send({ timeZone: 'Europe/Zurich', holidays: ['2026-12-25'] })
+          .expect(200),
+      A,
+      op,
+    );
+
     // The shared agent belongs to the operator: its record is operator-wide, not in a tenant's log.
     const logBefore = await auditLog(keyA, 200);
     await request(http())

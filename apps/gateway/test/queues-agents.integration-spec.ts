@@ -3,6 +3,7 @@ import { freePort, uniqueTenantId } from '@cc/testing';
 import request from 'supertest';
 import { startFrontedServices, type FrontedServices } from './fronted-services';
 import {
+  asOperator,
   bearer,
   expectProblem,
   provisionTenant,
@@ -139,6 +140,26 @@ describe('tenant API over acd: queues, skills, statistics (JSON and SSE), agents
       data: [{ id: 'billing', name: 'Invoices' }],
     });
     expect((await http().get('/v1/skills').set(bearer(keyB)).expect(200)).body).toEqual({ data: [] });
+  });
+
+  it('takes the tenant’s routing settings from the operator (zone, holidays, weight), named field on error', async () => {
+    await request(t.app.getHttpServer())
+      .put(`/admin/v1/tenants/${tenantA}/routing-settings`)
+      .set(asOperator)
+      .send({ timeZone: 'Pacific/Auckland', holidays: ['2026-12-25'], weight: 2 })
+      .expect(200);
+    const bad = await request(t.app.getHttpServer())
+      .put(`/admin/v1/tenants/${tenantA}/routing-settings`)
+      .set(asOperator)
+      .send({ timeZone: 'Mars/Olympus' });
+    expect((expectProblem(bad, 400).errors ?? [])[0]?.field).toBe('body.timeZone');
+    expectProblem(
+      await request(t.app.getHttpServer())
+        .put(`/admin/v1/tenants/${tenantA}/routing-settings`)
+        .set(bearer(keyA))
+        .send({ timeZone: 'UTC' }),
+      403,
+    );
   });
 
   it('gives live statistics of both windows', async () => {

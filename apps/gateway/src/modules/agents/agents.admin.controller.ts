@@ -6,7 +6,13 @@ import type { Principal } from '../auth/principal.type';
 import { idParam } from '../http/http.util';
 import { StandardErrors, ZodBody, ZodQuery, ZodResponse } from '../http/openapi.util';
 import { pageSchema, PageQuerySchema, type Page, type PageQuery } from '../http/pagination.util';
-import { SkillViewSchema, UpsertSkillSchema, type UpsertSkill } from '../queues/queue.schema';
+import {
+  RoutingSettingsSchema,
+  SkillViewSchema,
+  UpsertSkillSchema,
+  type RoutingSettings,
+  type UpsertSkill,
+} from '../queues/queue.schema';
 import { QueuesService } from '../queues/queues.service';
 import { ExistingTenantPipe } from '../tenants/tenants.service';
 import {
@@ -111,5 +117,19 @@ export class AgentsAdminController {
     @Body(new ZodValidationPipe(UpsertSkillSchema, 'body')) body: UpsertSkill,
   ): Promise<{ id: string; name: string }> {
     return this.queues.upsertSkill(p.id, tenantId, skillId, body);
+  }
+
+  /** The tenant's zone (opening hours, "today" statistics), holidays and fairness weight in routing. */
+  @Put('tenants/:tenantId/routing-settings')
+  @Authenticated({ audience: 'operator' })
+  @ZodBody(RoutingSettingsSchema)
+  @ZodResponse(200, RoutingSettingsSchema, 'Saved; the routers apply them at once')
+  @StandardErrors()
+  putRoutingSettings(
+    @CurrentPrincipal() p: Principal,
+    @Param('tenantId', ExistingTenantPipe) tenantId: string,
+    @Body(new ZodValidationPipe(RoutingSettingsSchema, 'body')) body: RoutingSettings,
+  ): Promise<RoutingSettings> {
+    return this.queues.putRoutingSettings(p.id, tenantId, body);
   }
 }

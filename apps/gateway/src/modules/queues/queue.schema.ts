@@ -148,3 +148,34 @@ export type QueueStatsView = z.infer<typeof QueueStatsViewSchema>;
 export const SkillViewSchema = z.object({ id: z.string(), name: z.string() });
 export const UpsertSkillSchema = z.strictObject({ name: z.string().trim().min(1).max(200) });
 export type UpsertSkill = z.infer<typeof UpsertSkillSchema>;
+
+/** The tenant's routing settings in acd: its zone ("today" statistics, opening hours), holidays, weight. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const RoutingSettingsSchema = z.strictObject({
+  timeZone: z
+    .string()
+    .min(1)
+    .max(64)
+    .refine(isTimeZone, 'must be an IANA time zone such as Europe/Zurich')
+    .describe('IANA, e.g. Europe/Zurich.'),
+  holidays: z
+    .array(z.iso.date())
+    .max(400)
+    .default([])
+    .describe('Days every queue with opening hours is closed.'),
+  weight: z
+    .number()
+    .gt(0)
+    .max(1_000)
+    .default(1)
+    .describe('Fairness weight when shared agents choose between tenants.'),
+});
+export type RoutingSettings = z.infer<typeof RoutingSettingsSchema>;

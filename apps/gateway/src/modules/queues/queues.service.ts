@@ -11,6 +11,7 @@ import type {
   CreateQueue,
   QueueStatsView,
   QueueView,
+  RoutingSettings,
   StatsWindow,
   UpdateQueue,
   UpsertSkill,
@@ -168,5 +169,28 @@ export class QueuesService {
       after,
     });
     return after;
+  }
+
+  /** The tenant's routing settings (acd keeps no history of them: the record holds the new ones). */
+  async putRoutingSettings(
+    actor: string,
+    tenantId: string,
+    input: RoutingSettings,
+  ): Promise<RoutingSettings> {
+    await this.upstreams.acd.call((acd) =>
+      acd.upsertTenantSettings(
+        { timeZone: input.timeZone, weight: input.weight, holidays: input.holidays },
+        { tenantId, actor },
+      ),
+    );
+    await this.audit.recordAfter({
+      tenantId,
+      actor,
+      action: 'routing_settings.updated',
+      resourceType: 'routing_settings',
+      resourceId: tenantId,
+      after: input,
+    });
+    return input;
   }
 }
