@@ -215,6 +215,26 @@ describe('tenant API over acd: queues, skills, statistics (JSON and SSE), agents
     expect(b.headers.get('content-type')).toContain('application/problem+json');
   });
 
+  it('ends a statistics stream with `event: end` at its deadline (the client re-connects)', async () => {
+    const short = await startGatewayTestApp({ ...services.env, STATS_STREAM_MAX_SECONDS: '2' });
+    try {
+      const key = (await provisionTenant(short.app, tenantA)).key;
+      const response = await fetch(`${await short.app.getUrl()}/v1/queues/stats/stream?intervalSeconds=1`, {
+        headers: bearer(key),
+      });
+      expect(response.status).toBe(200);
+      const events = readEvents(response);
+      const names: string[] = [];
+      for (let i = 0; i < 10 && names[names.length - 1] !== 'end'; i++)
+        names.push((await events.next()).event);
+      expect(names[0]).toBe('stats');
+      expect(names[names.length - 1]).toBe('end');
+      expect(names).not.toContain('error');
+    } finally {
+      await short.close();
+    }
+  });
+
   it('lists the agents serving the tenant, with their skills there and their states', async () => {
     const acd = services.acd.client;
     await acd.upsertAgent({

@@ -127,6 +127,9 @@ export class QueuesService {
           const result = await iterator.next();
           return result.done ? result : { done: false, value: result.value.queues.map(queueStatsView) };
         } catch (error) {
+          // The stream's own deadline (STATS_STREAM_MAX_SECONDS) is its normal end: the client re-connects.
+          if (error instanceof AppError && error.kind === ErrorKind.DeadlineExceeded)
+            return { done: true, value: undefined };
           throw fromUpstream('acd', error);
         }
       },
