@@ -25,7 +25,7 @@ interface JsonSchema {
 }
 interface BodyRoute {
   doc: 'tenant' | 'admin';
-  method: 'post' | 'patch';
+  method: 'post' | 'patch' | 'put';
   path: string;
   schema: JsonSchema;
 }
@@ -56,7 +56,11 @@ const INJECTIONS = [
 /** A request on one of the body routes. */
 function openRequest(app: GatewayTestApp['app'], route: BodyRoute, url: string): request.Test {
   const agent = request(app.getHttpServer());
-  return route.method === 'post' ? agent.post(url) : agent.patch(url);
+  return route.method === 'post'
+    ? agent.post(url)
+    : route.method === 'put'
+      ? agent.put(url)
+      : agent.patch(url);
 }
 
 const URL_SAFE_INJECTIONS = INJECTIONS.filter((text) => !text.includes('\ud800'));
@@ -257,6 +261,11 @@ describe('bad input at every edge (property-based, over the OpenAPI request sche
       (await request(http).post('/v1/customers').set(bearer(key)).send({ displayName: 'F' }).expect(201))
         .body as Json
     ).id as string;
+    // Ids for the PUT routes of the admin API (they create what they name).
+    ids.did = '+15559990000';
+    ids.flowId = 'fuzz-flow';
+    ids.agentId = 'fuzz-agent';
+    ids.skillId = 'fuzz-skill';
     ids.deliveryId = `whd_${tenantId}`;
     await t.ownerQuery(
       `INSERT INTO webhook_delivery (id, tenant_id, subscription_id, event_id, event_type, subject, payload, status)
@@ -275,7 +284,8 @@ describe('bad input at every edge (property-based, over the OpenAPI request sche
           const schema = (
             operation.requestBody as { content?: Record<string, { schema?: JsonSchema }> } | undefined
           )?.content?.['application/json']?.schema;
-          if ((method === 'post' || method === 'patch') && schema) routes.push({ doc, method, path, schema });
+          if ((method === 'post' || method === 'patch' || method === 'put') && schema)
+            routes.push({ doc, method, path, schema });
           const parameters = (operation.parameters ?? []) as { in: string; name: string }[];
           if (method === 'get' && parameters.some((p) => p.in === 'query' && p.name === 'limit')) {
             queryRoutes.push({ doc, path });
@@ -291,7 +301,10 @@ describe('bad input at every edge (property-based, over the OpenAPI request sche
     await services?.close();
   });
 
-  it('finds the POST and PATCH routes with a body', () => {
+  it('finds the POST, PATCH and PUT routes with a body', () => {
+    expect(
+      routes.some((r) => r.method === 'put' && r.path === '/admin/v1/tenants/{tenantId}/dids/{did}'),
+    ).toBe(true);
     expect(routes.length).toBeGreaterThanOrEqual(12);
     expect(routes.some((r) => r.path === '/v1/auth/token')).toBe(true);
   });
