@@ -8,9 +8,6 @@ export type AcdClient = GrpcClient<typeof AcdV1.AcdServiceService>;
 export type CrmClient = GrpcClient<typeof CrmV1.CrmServiceService>;
 export type TelephonyClient = GrpcClient<typeof TelephonyV1.TelephonyServiceService>;
 
-/** Who a call to a fronted service acts for: one tenant (x-tenant-id), or the operator (none). */
-export type Caller = { tenantId: string; actor: string } | { operator: true; actor: string };
-
 /** One fronted gRPC service: its client (none when its URL is not configured) and error mapping. */
 class GrpcUpstream<C extends { close(): void }> {
   constructor(
@@ -77,9 +74,4 @@ export class GrpcUpstreams implements OnApplicationShutdown {
     this.crm.close();
     this.telephony.close();
   }
-}
-
-/** gRPC call options for `caller`: its tenant in x-tenant-id (none for the operator), its actor. */
-export function callAs(caller: Caller): { tenantId?: string; actor: string } {
-  return 'tenantId' in caller ? { tenantId: caller.tenantId, actor: caller.actor } : { actor: caller.actor };
 }
