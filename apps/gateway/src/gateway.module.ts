@@ -1,10 +1,25 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { APP_CONFIG } from '@cc/platform';
-import { type GatewayConfig, webhookSecretKey } from './config/gateway.config';
+import { type GatewayConfig, webhookSecretKeys } from './config/gateway.config';
 import { Clock, SystemClock } from './infrastructure/clock';
 import { SecretCipher } from './infrastructure/secret-cipher.util';
 import { GatewayDatabase } from './infrastructure/gateway-database';
+import { AgentsController } from './modules/agents/agents.controller';
+import { AgentsService } from './modules/agents/agents.service';
+import { CustomersController } from './modules/customers/customers.controller';
+import { CustomersService } from './modules/customers/customers.service';
+import { AgentsAdminController } from './modules/agents/agents.admin.controller';
+import { TelephonyAdminController } from './modules/telephony/telephony.admin.controller';
+import { TelephonyAdminService } from './modules/telephony/telephony-admin.service';
+import { TelephonyController } from './modules/telephony/telephony.controller';
+import { CallsController } from './modules/calls/calls.controller';
+import { CallsService } from './modules/calls/calls.service';
+import { QueuesController } from './modules/queues/queues.controller';
+import { QueuesService } from './modules/queues/queues.service';
+import { SkillsController } from './modules/queues/skills.controller';
+import { GrpcUpstreams } from './modules/upstreams/grpc-upstreams';
+import { HttpUpstreams } from './modules/upstreams/http-upstreams';
 import { ApiKeysAdminController } from './modules/api-keys/api-keys.admin.controller';
 import { ApiKeysController } from './modules/api-keys/api-keys.controller';
 import { ApiKeysService } from './modules/api-keys/api-keys.service';
@@ -19,6 +34,7 @@ import { TokenService } from './modules/auth/token.service';
 import { IdempotencyInterceptor } from './modules/http/idempotency.interceptor';
 import { WellFormedTextPipe } from './modules/http/well-formed-text.pipe';
 import { ExistingTenantPipe, TenantsService } from './modules/tenants/tenants.service';
+import { TenantPurgeJob } from './modules/tenants/tenant-purge.job';
 import { TenantsAdminController } from './modules/tenants/tenants.admin.controller';
 import { UsersAdminController } from './modules/users/users.admin.controller';
 import { UsersController } from './modules/users/users.controller';
@@ -46,7 +62,7 @@ export class GatewayCoreModule {
         : { provide: WebhookSender, useClass: FetchWebhookSender },
       {
         provide: SecretCipher,
-        useFactory: (config: GatewayConfig) => new SecretCipher(webhookSecretKey(config)),
+        useFactory: (config: GatewayConfig) => new SecretCipher(webhookSecretKeys(config)),
         inject: [APP_CONFIG],
       },
       WebhookSecrets,
@@ -60,6 +76,14 @@ export class GatewayCoreModule {
       UsersService,
       ApiKeysService,
       WebhooksService,
+      GrpcUpstreams,
+      HttpUpstreams,
+      QueuesService,
+      AgentsService,
+      CustomersService,
+      TelephonyAdminService,
+      CallsService,
+      TenantPurgeJob,
     ];
     return {
       module: GatewayCoreModule,
@@ -72,12 +96,32 @@ export class GatewayCoreModule {
 
 /** `/v1`: a tenant's own API; the tenant is the credential's. */
 @Module({
-  controllers: [AuthController, ApiKeysController, UsersController, AuditController, WebhooksController],
+  controllers: [
+    AuthController,
+    ApiKeysController,
+    UsersController,
+    AuditController,
+    WebhooksController,
+    QueuesController,
+    SkillsController,
+    AgentsController,
+    CustomersController,
+    TelephonyController,
+    CallsController,
+  ],
 })
 export class TenantApiModule {}
 
 /** `/admin/v1`: the operator's API. */
-@Module({ controllers: [TenantsAdminController, UsersAdminController, ApiKeysAdminController] })
+@Module({
+  controllers: [
+    TenantsAdminController,
+    UsersAdminController,
+    ApiKeysAdminController,
+    AgentsAdminController,
+    TelephonyAdminController,
+  ],
+})
 export class AdminApiModule {}
 
 export interface GatewayModuleOptions {

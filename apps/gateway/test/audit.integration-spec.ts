@@ -1,5 +1,6 @@
 import { uniqueTenantId } from '@cc/testing';
 import request from 'supertest';
+import { startFrontedServices, type FrontedServices } from './fronted-services';
 import {
   asOperator,
   bearer,
@@ -24,6 +25,7 @@ type Json = Record<string, unknown>;
 
 describe('audit log: every change, in the same transaction, readable only by its tenant', () => {
   let t: GatewayTestApp;
+  let services: FrontedServices;
   const tenantA = uniqueTenantId('auda');
   const tenantB = uniqueTenantId('audb');
   let keyA = '';
@@ -72,7 +74,8 @@ describe('audit log: every change, in the same transaction, readable only by its
   }
 
   beforeAll(async () => {
-    t = await startGatewayTestApp();
+    services = await startFrontedServices([tenantA, tenantB]);
+    t = await startGatewayTestApp(services.env);
     const a = await provisionTenant(t.app, tenantA);
     keyA = a.key;
     keyAId = a.keyId;
@@ -83,6 +86,7 @@ describe('audit log: every change, in the same transaction, readable only by its
 
   afterAll(async () => {
     await t?.close();
+    await services?.close();
   });
 
   it("records the operator's provisioning in the tenant's log", async () => {
@@ -319,6 +323,208 @@ describe('audit log: every change, in the same transaction, readable only by its
     ]);
   });
 
+  it('records each change made through acd, crm and telephony once the service confirmed it', async () => {
+    const A = { id: tenantA, key: keyA };
+    const actor = `api_key:${keyAId}`;
+    const op = 'operator:tests';
+    const queue = await change(
+      'post /v1/queues',
+      'queue.created',
+      () => request(http()).post('/v1/queues').set(bearer(keyA)).send({ id: 'aq', name: 'Q' }).expect(201),
+      A,
+      actor,
+    );
+    expect(queue.record).toMatchObject({ resourceType: 'queue', resourceId: 'aq', before: null });
+    const queueChanged = await change(
+      'patch /v1/queues/{queueId}',
+      'queue.updated',
+      () => request(http()).patch('/v1/queues/aq').set(bearer(keyA)).send({ wrapUpSeconds: 15 }).expect(200),
+      A,
+      actor,
+    );
+    expect(queueChanged.record.before).toMatchObject({ wrapUpSeconds: 0, version: 1 });
+    expect(queueChanged.record.after).toMatchObject({ wrapUpSeconds: 15, version: 2 });
+    await change(
+      'post /v1/skills',
+      'skill.created',
+      () => request(http()).post('/v1/skills').set(bearer(keyA)).send({ id: 'sk', name: 'S' }).expect(201),
+      A,
+      actor,
+    );
+    await change(
+      'put /admin/v1/tenants/{tenantId}/skills/{skillId}',
+      'skill.updated',
+      () =>
+        request(http())
+          .put(`/admin/v1/tenants/${tenantA}/skills/sk`)
+          .set(asOperator)
+          .send({ name: 'S2' })
+          .expect(200),
+      A,
+      op,
+    );
+
+    const customer = await change(
+      'post /v1/customers',
+      'customer.created',
+      () => request(http()).post('/v1/customers').set(bearer(keyA)).send({ displayName: 'C' }).expect(201),
+      A,
+      actor,
+    );
+    const customerId = customer.body.id as string;
+    await change(
+      'patch /v1/customers/{customerId}',
+      'customer.updated',
+      () =>
+        request(http())
+          .patch(`/v1/customers/${customerId}`)
+          .set(bearer(keyA))
+          .send({ tags: ['t'] })
+          .expect(200),
+      A,
+      actor,
+    );
+    await change(
+      'post /v1/customers/{customerId}/interactions',
+      'customer.interaction_added',
+      () =>
+        request(http())
+          .post(`/v1/customers/${customerId}/interactions`)
+          .set(bearer(keyA))
+          .send({ eventId: 'n-1', notes: 'note' })
+          .expect(201),
+      A,
+      actor,
+    );
+    await change(
+      'post /v1/customers/import',
+      'customers.imported',
+      () =>
+        request(http())
+          .post('/v1/customers/import')
+          .set(bearer(keyA))
+          .set('Content-Type', 'text/csv')
+          .send('first_name,last_name\nIm,Ported')
+          .expect(200),
+      A,
+      actor,
+    );
+    const removed = await change(
+      'delete /v1/customers/{customerId}',
+      'customer.deleted',
+      () => request(http()).delete(`/v1/customers/${customerId}`).set(bearer(keyA)).expect(204),
+      A,
+      actor,
+    );
+    expect(removed.record.before).toMatchObject({ id: customerId, tags: ['t'] });
+
+    await change(
+      'put /admin/v1/tenants/{tenantId}/ivr-flows/{flowId}',
+      'ivr_flow.saved',
+      () =>
+        request(http())
+          .put(`/admin/v1/tenants/${tenantA}/ivr-flows/f1`)
+          .set(asOperator)
+          .send({ name: 'F', definition: { start: 'bye', steps: { bye: { type: 'hangup' } } } })
+          .expect(200),
+      A,
+      op,
+    );
+    await change(
+      'put /admin/v1/tenants/{tenantId}/dids/{did}',
+      'did.assigned',
+      () =>
+        request(http())
+          .put(`/admin/v1/tenants/${tenantA}/dids/4930555${tenantA.length}`)
+          .set(asOperator)
+          .send({ flowId: 'f1' })
+          .expect(201),
+      A,
+      op,
+    );
+    await change(
+      'delete /admin/v1/tenants/{tenantId}/dids/{did}',
+      'did.released',
+      () =>
+        request(http())
+          .delete(`/admin/v1/tenants/${tenantA}/dids/4930555${tenantA.length}`)
+          .set(asOperator)
+          .expect(204),
+      A,
+      op,
+    );
+    const settings = await change(
+      'put /admin/v1/tenants/{tenantId}/telephony-settings',
+      'telephony_settings.updated',
+      () =>
+        request(http())
+          .put(`/admin/v1/tenants/${tenantA}/telephony-settings`)
+          .set(asOperator)
+          .send({ timeZone: 'Europe/Berlin' })
+          .expect(200),
+      A,
+      op,
+    );
+    expect(settings.record.after).toMatchObject({ timeZone: 'Europe/Berlin' });
+
+    await change(
+      'put /admin/v1/tenants/{tenantId}/routing-settings',
+      'routing_settings.updated',
+      () =>
+        request(http())
+          .put(`/admin/v1/tenants/${tenantA}/routing-settings`)
+          .set(asOperator)
+          .send({ timeZone: 'Europe/Zurich', holidays: ['2026-12-25'] })
+          .expect(200),
+      A,
+      op,
+    );
+
+    // The shared agent belongs to the operator: its record is operator-wide, not in a tenant's log.
+    const logBefore = await auditLog(keyA, 200);
+    await request(http())
+      .put('/admin/v1/agents/ag-audit')
+      .set(asOperator)
+      .send({ displayName: 'Ag', endpoint: 'PJSIP/ag-audit' })
+      .expect(200);
+    const [agent] = await t.ownerQuery<{ tenant_id: string | null; actor: string; action: string }>(
+      `SELECT tenant_id, actor, action FROM audit_record WHERE resource_type = 'agent' AND resource_id = 'ag-audit'`,
+    );
+    expect(agent).toEqual({ tenant_id: null, actor: op, action: 'agent.created' });
+    expect(await auditLog(keyA, 200)).toHaveLength(logBefore.length);
+    exercised.set('put /admin/v1/agents/{agentId}', 'agent.created');
+    await change(
+      'put /admin/v1/tenants/{tenantId}/agents/{agentId}/profile',
+      'agent_profile.set',
+      () =>
+        request(http())
+          .put(`/admin/v1/tenants/${tenantA}/agents/ag-audit/profile`)
+          .set(asOperator)
+          .send({ skills: [{ skillId: 'sk', level: 3 }] })
+          .expect(200),
+      A,
+      op,
+    );
+    await change(
+      'delete /admin/v1/tenants/{tenantId}/agents/{agentId}/profile',
+      'agent_profile.removed',
+      () =>
+        request(http())
+          .delete(`/admin/v1/tenants/${tenantA}/agents/ag-audit/profile`)
+          .set(asOperator)
+          .expect(200),
+      A,
+      op,
+    );
+    // A refused change leaves no record.
+    const refused = await auditLog(keyA, 200);
+    expectProblem(
+      await request(http()).patch('/v1/queues/none').set(bearer(keyA)).send({ priority: 1 }),
+      404,
+    );
+    expect(await auditLog(keyA, 200)).toHaveLength(refused.length);
+  });
+
   it('writes the record in the same transaction as the change: no record, no change', async () => {
     const hook = await request(http())
       .post('/v1/webhooks')
@@ -365,7 +571,7 @@ describe('audit log: every change, in the same transaction, readable only by its
     expect(logB).toHaveLength(total[0]?.n ?? -1);
   });
 
-  it('covers every mutating route of both OpenAPI documents (except the session routes)', async () => {
+  it('covers every mutating route of both OpenAPI documents (except the session routes and checks)', async () => {
     const mutating: string[] = [];
     for (const url of ['/v1/openapi.json', '/admin/v1/openapi.json']) {
       const doc = (await request(http()).get(url).expect(200)).body as {
@@ -373,7 +579,9 @@ describe('audit log: every change, in the same transaction, readable only by its
       };
       for (const [path, methods] of Object.entries(doc.paths)) {
         for (const method of Object.keys(methods)) {
-          if (['post', 'patch', 'put', 'delete'].includes(method) && !path.startsWith('/v1/auth/')) {
+          // Checking a flow changes nothing (it is a POST for its body).
+          const readOnly = path.startsWith('/v1/auth/') || path === '/v1/ivr-flows/validate';
+          if (['post', 'patch', 'put', 'delete'].includes(method) && !readOnly) {
             mutating.push(`${method} ${path}`);
           }
         }

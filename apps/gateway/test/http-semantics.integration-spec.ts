@@ -86,7 +86,7 @@ describe('HTTP semantics: Idempotency-Key, If-Match, body limits', () => {
         'SELECT secret_sealed FROM webhook_subscription WHERE id = $1',
         [(res.body as Webhook).id],
       );
-      expect(sub[0]?.secret_sealed).toMatch(/^v1\./);
+      expect(sub[0]?.secret_sealed).toMatch(/^v2\.k1\./);
       expect(sub[0]?.secret_sealed).not.toContain(secret);
     });
 

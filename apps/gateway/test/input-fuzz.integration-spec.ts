@@ -8,6 +8,7 @@ import {
   startGatewayTestApp,
   type GatewayTestApp,
 } from './gateway-test-app';
+import { startFrontedServices, type FrontedServices } from './fronted-services';
 
 type Json = Record<string, unknown>;
 interface JsonSchema {
@@ -17,13 +18,14 @@ interface JsonSchema {
   minLength?: number;
   minimum?: number;
   minItems?: number;
+  nullable?: boolean;
   properties?: Record<string, JsonSchema>;
   required?: string[];
   items?: JsonSchema;
 }
 interface BodyRoute {
   doc: 'tenant' | 'admin';
-  method: 'post' | 'patch';
+  method: 'post' | 'patch' | 'put';
   path: string;
   schema: JsonSchema;
 }
@@ -54,13 +56,21 @@ const INJECTIONS = [
 /** A request on one of the body routes. */
 function openRequest(app: GatewayTestApp['app'], route: BodyRoute, url: string): request.Test {
   const agent = request(app.getHttpServer());
-  return route.method === 'post' ? agent.post(url) : agent.patch(url);
+  return route.method === 'post'
+    ? agent.post(url)
+    : route.method === 'put'
+      ? agent.put(url)
+      : agent.patch(url);
 }
 
 const URL_SAFE_INJECTIONS = INJECTIONS.filter((text) => !text.includes('\ud800'));
 
-/** Values where a property of each JSON type is expected. */
+/** Values where a property of each JSON type is expected (null is right where the schema allows it). */
 function wrongValue(schema: JsonSchema): fc.Arbitrary<unknown> {
+  return schema.nullable ? anyWrongValue(schema).filter((v) => v !== null) : anyWrongValue(schema);
+}
+
+function anyWrongValue(schema: JsonSchema): fc.Arbitrary<unknown> {
   const junk = {
     string: fc.string({ maxLength: 20 }),
     integer: fc.integer(),
@@ -195,6 +205,7 @@ function mutations(schema: JsonSchema): fc.Arbitrary<Mutation> {
 
 describe('bad input at every edge (property-based, over the OpenAPI request schemas)', () => {
   let t: GatewayTestApp;
+  let services: FrontedServices;
   const tenantId = uniqueTenantId('fuzz');
   let key = '';
   const ids: Record<string, string> = {};
@@ -212,7 +223,12 @@ describe('bad input at every edge (property-based, over the OpenAPI request sche
     });
 
   beforeAll(async () => {
-    t = await startGatewayTestApp({ RATE_LIMIT_PER_SECOND: '10000', RATE_LIMIT_BURST: '10000' });
+    services = await startFrontedServices([tenantId]);
+    t = await startGatewayTestApp({
+      ...services.env,
+      RATE_LIMIT_PER_SECOND: '10000',
+      RATE_LIMIT_BURST: '10000',
+    });
     const http = t.app.getHttpServer();
     ({ key, keyId: ids.keyId } = await provisionTenant(t.app, tenantId));
     ids.tenantId = tenantId;
@@ -239,6 +255,17 @@ describe('bad input at every edge (property-based, over the OpenAPI request sche
           .expect(201)
       ).body as Json
     ).id as string;
+    ids.queueId = 'fuzz-queue';
+    await request(http).post('/v1/queues').set(bearer(key)).send({ id: ids.queueId, name: 'F' }).expect(201);
+    ids.customerId = (
+      (await request(http).post('/v1/customers').set(bearer(key)).send({ displayName: 'F' }).expect(201))
+        .body as Json
+    ).id as string;
+    // Ids for the PUT routes of the admin API (they create what they name).
+    ids.did = '+15559990000';
+    ids.flowId = 'fuzz-flow';
+    ids.agentId = 'fuzz-agent';
+    ids.skillId = 'fuzz-skill';
     ids.deliveryId = `whd_${tenantId}`;
     await t.ownerQuery(
       `INSERT INTO webhook_delivery (id, tenant_id, subscription_id, event_id, event_type, subject, payload, status)
@@ -257,7 +284,8 @@ describe('bad input at every edge (property-based, over the OpenAPI request sche
           const schema = (
             operation.requestBody as { content?: Record<string, { schema?: JsonSchema }> } | undefined
           )?.content?.['application/json']?.schema;
-          if ((method === 'post' || method === 'patch') && schema) routes.push({ doc, method, path, schema });
+          if ((method === 'post' || method === 'patch' || method === 'put') && schema)
+            routes.push({ doc, method, path, schema });
           const parameters = (operation.parameters ?? []) as { in: string; name: string }[];
           if (method === 'get' && parameters.some((p) => p.in === 'query' && p.name === 'limit')) {
             queryRoutes.push({ doc, path });
@@ -270,9 +298,13 @@ describe('bad input at every edge (property-based, over the OpenAPI request sche
 
   afterAll(async () => {
     await t?.close();
+    await services?.close();
   });
 
-  it('finds the POST and PATCH routes with a body', () => {
+  it('finds the POST, PATCH and PUT routes with a body', () => {
+    expect(
+      routes.some((r) => r.method === 'put' && r.path === '/admin/v1/tenants/{tenantId}/dids/{did}'),
+    ).toBe(true);
     expect(routes.length).toBeGreaterThanOrEqual(12);
     expect(routes.some((r) => r.path === '/v1/auth/token')).toBe(true);
   });

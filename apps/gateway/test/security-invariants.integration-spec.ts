@@ -14,6 +14,8 @@ const PUBLIC_ROUTES = [
   'POST v1/auth/refresh',
   // Ends a session: the refresh token in the body is the credential, and a wrong one changes nothing.
   'POST v1/auth/logout',
+  // A recording's audio: the HMAC-signed, short-lived query is the credential (a media player sends no header).
+  'GET v1/recordings/:recordingId/file',
 ];
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ALL', 'OPTIONS', 'HEAD', 'SEARCH'];
 
@@ -76,7 +78,7 @@ describe('security invariants', () => {
     expect(all.some((r) => r.kit && r.route === 'GET metrics')).toBe(true);
   });
 
-  it('gives every route of the gateway an access rule; only login, refresh and logout are public', () => {
+  it('gives every route of the gateway an access rule; only login, refresh, logout and signed downloads are public', () => {
     const gateway = routes().filter((r) => !r.kit);
     expect(gateway.filter((r) => !r.auth).map((r) => `${r.controller}: ${r.route}`)).toEqual([]);
     expect(

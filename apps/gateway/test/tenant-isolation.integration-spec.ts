@@ -1,7 +1,10 @@
-import { randomSuffix } from '@cc/testing';
+import { AcdV1, CallEnded, RecordingReady } from '@cc/contracts';
+import { randomSuffix, waitFor } from '@cc/testing';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { TENANT_PERMISSIONS } from '../src/modules/auth/permission.constant';
+import { readEvents } from './event-stream.util';
+import { startFrontedServices, type FrontedServices } from './fronted-services';
 import { OPERATOR_TOKEN, startGatewayTestApp, type GatewayTestApp } from './gateway-test-app';
 
 type Json = Record<string, unknown>;
@@ -41,6 +44,7 @@ function sample(schema: Json | undefined): unknown {
 
 describe('tenant isolation over every route of the OpenAPI documents', () => {
   let t: GatewayTestApp;
+  let services: FrontedServices;
   const tenantA = `ta_${randomSuffix()}`;
   const tenantB = `tb_${randomSuffix()}`;
   const ids: Record<string, string> = {};
@@ -48,7 +52,14 @@ describe('tenant isolation over every route of the OpenAPI documents', () => {
     `a-${randomSuffix()}@example.com`,
     `https://example.com/${randomSuffix()}`,
     `key-${randomSuffix()}`,
+    `Queue ${randomSuffix()}`,
+    `Customer${randomSuffix()}`,
+    `Line ${randomSuffix()}`,
+    `Agent ${randomSuffix()}`,
   ];
+  const did = `+1555${Math.floor(Math.random() * 1e7)
+    .toString()
+    .padStart(7, '0')}`;
   let keyA = '';
   let keyB = '';
   let keyBNoScopes = '';
@@ -75,11 +86,42 @@ describe('tenant isolation over every route of the OpenAPI documents', () => {
       tenantA,
     ]);
     parts.push(`tenant:${tenant[0]?.h}`);
+    // What the fronted services keep for A: acd's configuration, crm's customers, telephony's numbers,
+    // flows, settings and call history.
+    const asA = { tenantId: tenantA };
+    const acd = services.acd.client;
+    parts.push(
+      `acd:${JSON.stringify([
+        await acd.listQueues({ queueIds: [] }, asA),
+        await acd.listSkills({}, asA),
+        (await acd.listAgents({ agentIds: [] }, asA)).agents.map((a) => a.profiles),
+      ])}`,
+    );
+    const crm = await services.crm.ownerQuery<{ h: string | null }>(
+      `SELECT md5(string_agg(x::text, '|' ORDER BY x.id)) AS h FROM customer x WHERE tenant_id = $1`,
+      [tenantA],
+    );
+    parts.push(`crm:${crm[0]?.h ?? 'none'}`);
+    for (const table of [
+      'did',
+      'ivr_flow',
+      'ivr_flow_version',
+      'tenant_settings',
+      'call_record',
+      'call_recording',
+    ]) {
+      const rows = await services.telephonyQuery<{ h: string | null }>(
+        `SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) AS h FROM ${table} x WHERE tenant_id = $1`,
+        [tenantA],
+      );
+      parts.push(`${table}:${rows[0]?.h ?? 'none'}`);
+    }
     return parts.join(',');
   }
 
   beforeAll(async () => {
-    t = await startGatewayTestApp();
+    services = await startFrontedServices([tenantA, tenantB]);
+    t = await startGatewayTestApp(services.env);
     const http = t.app.getHttpServer();
     for (const id of [tenantA, tenantB]) {
       await request(http).post('/admin/v1/tenants').set(op()).send({ id, name: id }).expect(201);
@@ -117,6 +159,77 @@ describe('tenant isolation over every route of the OpenAPI documents', () => {
       [ids.deliveryId, tenantA, ids.subscriptionId],
     );
     ids.tenantId = tenantA;
+
+    // Tenant A's resources in the fronted services, each reached by some route with its id.
+    ids.queueId = `qa-${randomSuffix()}`;
+    await request(http).post('/v1/queues').set(asA).send({ id: ids.queueId, name: markers[3] }).expect(201);
+    ids.skillId = `sk-${randomSuffix()}`;
+    await request(http).post('/v1/skills').set(asA).send({ id: ids.skillId, name: 'Skill A' }).expect(201);
+    const customer = await request(http)
+      .post('/v1/customers')
+      .set(asA)
+      .send({ displayName: markers[4], emails: [`c-${markers[0]}`] })
+      .expect(201);
+    ids.customerId = (customer.body as Json).id as string;
+    ids.flowId = `flow-a-${randomSuffix()}`;
+    await request(http)
+      .put(`/admin/v1/tenants/${tenantA}/ivr-flows/${ids.flowId}`)
+      .set(op())
+      .send({ name: 'A flow', definition: { start: 'bye', steps: { bye: { type: 'hangup' } } } })
+      .expect(200);
+    ids.did = did;
+    await request(http)
+      .put(`/admin/v1/tenants/${tenantA}/dids/${encodeURIComponent(did)}`)
+      .set(op())
+      .send({ flowId: ids.flowId, label: markers[5] })
+      .expect(201);
+    ids.agentId = `ag-${randomSuffix()}`;
+    await request(http)
+      .put(`/admin/v1/agents/${ids.agentId}`)
+      .set(op())
+      .send({ displayName: markers[6], endpoint: `PJSIP/${ids.agentId}` })
+      .expect(200);
+    await request(http)
+      .put(`/admin/v1/tenants/${tenantA}/agents/${ids.agentId}/profile`)
+      .set(op())
+      .send({ skills: [{ skillId: ids.skillId, level: 5 }], queueIds: [ids.queueId] })
+      .expect(200);
+    await services.acd.client.setAgentState({
+      agentId: ids.agentId,
+      state: AcdV1.AgentState.AGENT_STATE_AVAILABLE,
+      reasonCode: '',
+      expectedVersion: 0,
+    });
+    ids.callId = `call-${randomSuffix()}`;
+    ids.recordingId = `rec-${randomSuffix()}`;
+    await services.publishTelephonyFact(CallEnded, tenantA, {
+      callId: ids.callId,
+      direction: 'inbound',
+      from: '+15550001111',
+      to: did,
+      queueId: ids.queueId,
+      agentId: ids.agentId,
+      startedAt: '2026-11-20T10:00:00.000Z',
+      endedAt: '2026-11-20T10:05:00.000Z',
+      waitMs: 1_000,
+      talkMs: 290_000,
+      holdMs: 0,
+      holdCount: 0,
+      transferCount: 0,
+      hangupBy: 'caller',
+      recordingId: ids.recordingId,
+    });
+    await services.publishTelephonyFact(RecordingReady, tenantA, {
+      recordingId: ids.recordingId,
+      callId: ids.callId,
+      durationMs: 290_000,
+      format: 'wav',
+      consentPlayed: false,
+    });
+    await waitFor('A’s call in the history', async () => {
+      const res = await request(http).get(`/v1/calls/${ids.callId}`).set(asA);
+      return res.status === 200 && ((res.body as Json).recordings as unknown[]).length === 1;
+    });
     for (const [doc, url] of [
       ['tenant', '/v1/openapi.json'],
       ['admin', '/admin/v1/openapi.json'],
@@ -134,9 +247,39 @@ describe('tenant isolation over every route of the OpenAPI documents', () => {
 
   afterAll(async () => {
     await t?.close();
+    await services?.close();
   });
 
-  function call(route: Route, auth: string | undefined) {
+  /**
+   * An event stream answers 200 and stays open: read its first event, then hang up (its status and
+   * that event are the answer); an error answers at once.
+   */
+  async function callStream(
+    url: string,
+    auth: string | undefined,
+  ): Promise<{ status: number; body: unknown; text: string }> {
+    const controller = new AbortController();
+    const res = await fetch(`${await t.app.getUrl()}${url}`, {
+      headers: auth ? { Authorization: `Bearer ${auth}` } : {},
+      signal: controller.signal,
+    });
+    try {
+      if (res.status !== 200) {
+        const text = await res.text();
+        return { status: res.status, body: JSON.parse(text) as unknown, text };
+      }
+      const first = await readEvents(res).next();
+      return { status: res.status, body: JSON.parse(first.data) as unknown, text: first.data };
+    } finally {
+      controller.abort();
+    }
+  }
+
+  function call(
+    route: Route,
+    auth: string | undefined,
+  ): PromiseLike<{ status: number; body: unknown; text: string }> {
+    if (route.op['x-cc-stream']) return callStream(route.path, auth);
     const url = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = ids[name];
       if (!value) throw new Error(`no id of tenant A for path parameter ${name} (${route.path})`);
@@ -154,6 +297,21 @@ describe('tenant isolation over every route of the OpenAPI documents', () => {
   it('covers the routes of both documents', () => {
     expect(routes.filter((r) => r.doc === 'tenant').length).toBeGreaterThanOrEqual(15);
     expect(routes.filter((r) => r.doc === 'admin').length).toBeGreaterThanOrEqual(15);
+    // The routes fronting acd, crm and telephony are walked too (with A's real ids).
+    const paths = new Set(routes.map((r) => `${r.method} ${r.path}`));
+    for (const path of [
+      'get /v1/queues/{queueId}',
+      'patch /v1/queues/{queueId}',
+      'get /v1/queues/stats/stream',
+      'get /v1/agents/{agentId}',
+      'get /v1/customers/{customerId}/interactions',
+      'get /v1/calls/{callId}/recordings/{recordingId}/url',
+      'get /v1/dids/{did}',
+      'get /v1/ivr-flows/{flowId}',
+      'put /admin/v1/tenants/{tenantId}/dids/{did}',
+      'put /admin/v1/tenants/{tenantId}/agents/{agentId}/profile',
+    ])
+      expect(paths).toContain(path);
   });
 
   it('refuses tenant B on every route touching tenant A, and A is unchanged', async () => {

@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { NatsConnectionService } from '@cc/platform';
 import { randomSuffix } from '@cc/testing';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { webhookSecretKeys } from '../src/config/gateway.config';
+import { GatewayDatabase } from '../src/infrastructure/gateway-database';
+import { SecretCipher } from '../src/infrastructure/secret-cipher.util';
 import { WebhookFanoutConsumer } from '../src/modules/webhooks/webhook-fanout.consumer';
 import { WebhookSecrets } from '../src/modules/webhooks/webhook-secrets.service';
 import { verifySignature } from '../src/modules/webhooks/webhook-signature.util';
@@ -168,21 +172,49 @@ describe('webhook deliveries against a local receiver', () => {
       received.filter((r) => r.body.includes(e1)).every((r) => r.headers['cc-webhook-id'] !== dead.id),
     ).toBe(true);
   }, 60_000);
-  it('seals a plain-text secret left by the old layout and keeps signing with it', async () => {
+  it('seals a plain-text secret left by the old layout, re-seals on key rotation, and keeps signing with it', async () => {
     // What a row written before the secret_sealed migration holds: the secret itself.
     const legacy = `whsec_legacy_${randomSuffix()}`;
     await t.ownerQuery('UPDATE webhook_subscription SET secret_sealed = $1 WHERE id = $2', [
       legacy,
       subs[tenantA],
     ]);
-    expect(await t.app.get(WebhookSecrets).resealLegacy()).toBe(1);
-    expect(await t.app.get(WebhookSecrets).resealLegacy()).toBe(0);
+    expect(await t.app.get(WebhookSecrets).reseal()).toBe(1);
+    expect(await t.app.get(WebhookSecrets).reseal()).toBe(0);
     const [row] = await t.ownerQuery<{ secret_sealed: string }>(
       'SELECT secret_sealed FROM webhook_subscription WHERE id = $1',
       [subs[tenantA]],
     );
-    expect(row?.secret_sealed).toMatch(/^v1\./);
+    expect(row?.secret_sealed).toMatch(/^v2\.k1\./);
     expect(row?.secret_sealed).not.toContain(legacy);
+
+    // Rotation: a ring with a new first key re-seals it with that key, and the secret is unchanged.
+    const rotated = new WebhookSecrets(
+      new SecretCipher([{ id: 'next', key: randomBytes(32) }, ...webhookSecretKeys(t.config)]),
+      t.app.get(GatewayDatabase),
+    );
+    expect(await rotated.reseal()).toBeGreaterThanOrEqual(1);
+    expect(await rotated.reseal()).toBe(0);
+    const [again] = await t.ownerQuery<{ secret_sealed: string }>(
+      'SELECT secret_sealed FROM webhook_subscription WHERE id = $1',
+      [subs[tenantA]],
+    );
+    expect(again?.secret_sealed).toMatch(/^v2\.next\./);
+    expect(rotated.open({ id: subs[tenantA]!, secretSealed: again?.secret_sealed ?? '' })).toBe(legacy);
+    // A replica still on the old ring cannot open it: roll the ring out before re-sealing (see config).
+    expect(() =>
+      t.app.get(WebhookSecrets).open({ id: subs[tenantA]!, secretSealed: again?.secret_sealed ?? '' }),
+    ).toThrow(/not in the ring/);
+    // Back to the ring the app runs with, for the rest of this test.
+    const back = new WebhookSecrets(
+      new SecretCipher(webhookSecretKeys(t.config)),
+      t.app.get(GatewayDatabase),
+    );
+    await t.ownerQuery('UPDATE webhook_subscription SET secret_sealed = $1 WHERE id = $2', [
+      legacy,
+      subs[tenantA],
+    ]);
+    expect(await back.reseal()).toBeGreaterThanOrEqual(1);
 
     const e3 = `e3_${randomSuffix()}`;
     await t.app.get(WebhookFanoutConsumer).fanOut(fact(tenantA, e3), `cc.${tenantA}.telephony.call.ended`);

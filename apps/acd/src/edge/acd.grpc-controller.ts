@@ -19,6 +19,8 @@ import {
 } from '../modules/staffing/staffing.solver';
 import {
   agentStatusToProto,
+  agentToProto,
+  queueToProto,
   assignmentToProto,
   queueRulesOf,
   queueStatsToProto,
@@ -329,6 +331,37 @@ export class AcdGrpcController implements AcdV1.AcdServiceController {
     await this.repository.setAgentProfile(r.agentId, r.remove ? 'remove' : { skills, queueIds: r.queueIds });
     await this.router.configurationChanged({ kind: 'agent', agentId: r.agentId });
     return {};
+  }
+
+  // ------------------------------------------------------------------ admin reads
+
+  async listQueues(request: AcdV1.ListQueuesRequest): Promise<AcdV1.ListQueuesResponse> {
+    const r = parseRequest(S.ListQueuesSchema, request);
+    TenantContext.require();
+    return { queues: (await this.repository.listQueues(r.queueIds)).map(queueToProto) };
+  }
+
+  async listSkills(request: AcdV1.ListSkillsRequest): Promise<AcdV1.ListSkillsResponse> {
+    parseRequest(S.ListSkillsSchema, request);
+    TenantContext.require();
+    return { skills: await this.repository.listSkills() };
+  }
+
+  @OperatorScope()
+  async listAgents(request: AcdV1.ListAgentsRequest): Promise<AcdV1.ListAgentsResponse> {
+    const r = parseRequest(S.ListAgentsSchema, request);
+    const tenantId = TenantContext.current()?.tenantId;
+    const agents = await this.repository.listAgents(tenantId, r.agentIds);
+    const statuses = await Promise.all(
+      agents.map((a) =>
+        this.router.execute<'agentStatus'>({ op: 'agentStatus', agentId: a.agentId }).catch((error) => {
+          // Written a moment ago and not yet applied by the router: listed without a state.
+          if (error instanceof AppError && error.kind === ErrorKind.NotFound) return undefined;
+          throw error;
+        }),
+      ),
+    );
+    return { agents: agents.map((a, i) => agentToProto(a, statuses[i], tenantId)) };
   }
 
   // ------------------------------------------------------------------ helpers

@@ -1,7 +1,11 @@
 import { AcdV1, toTimestamp } from '@cc/contracts';
 import type { AgentState } from '../modules/routing/routing.types';
 import type { OverflowRule } from '../modules/routing/routing.types';
-import type { QueueRules } from '../modules/configuration/configuration.types';
+import type {
+  AgentDefinition,
+  QueueDefinition,
+  QueueRules,
+} from '../modules/configuration/configuration.types';
 import type {
   AgentStatusView,
   AssignmentMessage,
@@ -134,5 +138,86 @@ export function queueRulesOf(queue: QueueInput): QueueRules {
         ? 'most_skilled'
         : 'longest_idle',
     openingHours: queue.openingHours,
+  };
+}
+
+function overflowToProto(rule: OverflowRule): AcdV1.OverflowRule {
+  const base = {
+    afterSeconds: Math.round(rule.afterMs / 1000),
+    relaxBy: 0,
+    skillId: '',
+    addSkills: [] as AcdV1.SkillRequirement[],
+    targetQueueId: '',
+  };
+  switch (rule.action.kind) {
+    case 'relax_levels':
+      return {
+        ...base,
+        kind: AcdV1.OverflowActionKind.OVERFLOW_ACTION_KIND_RELAX_LEVELS,
+        relaxBy: rule.action.by,
+        skillId: rule.action.skillId ?? '',
+      };
+    case 'add_skills':
+      return {
+        ...base,
+        kind: AcdV1.OverflowActionKind.OVERFLOW_ACTION_KIND_ADD_SKILLS,
+        addSkills: rule.action.skills.map((s) => ({ skillId: s.skillId, minLevel: s.minLevel })),
+      };
+    case 'move_to_queue':
+      return {
+        ...base,
+        kind: AcdV1.OverflowActionKind.OVERFLOW_ACTION_KIND_MOVE_TO_QUEUE,
+        targetQueueId: rule.action.queueId,
+      };
+  }
+}
+
+/** A stored queue -> the proto Queue it was written from (the inverse of queueRulesOf). */
+export function queueToProto(queue: QueueDefinition): AcdV1.QueueConfiguration {
+  const r = queue.rules;
+  return {
+    version: queue.version,
+    queue: {
+      queueId: queue.queueId,
+      name: queue.name,
+      requiredSkills: r.requiredSkills.map((s) => ({ skillId: s.skillId, minLevel: s.minLevel })),
+      membersOnly: r.membersOnly,
+      priority: queue.priority,
+      serviceLevelTarget: r.serviceLevel?.targetFraction ?? 0,
+      serviceLevelThresholdSeconds: r.serviceLevel?.thresholdSec ?? 0,
+      ringTimeoutSeconds: r.ringTimeoutMs !== undefined ? Math.round(r.ringTimeoutMs / 1000) : 0,
+      wrapUpSeconds: Math.round((r.wrapUpMs ?? 0) / 1000),
+      maxWaitSeconds: r.maxWaitMs !== undefined ? Math.round(r.maxWaitMs / 1000) : 0,
+      overflow: r.overflow.map(overflowToProto),
+      agentSelection:
+        r.agentSelection === 'most_skilled'
+          ? AcdV1.AgentSelection.AGENT_SELECTION_MOST_SKILLED
+          : AcdV1.AgentSelection.AGENT_SELECTION_LONGEST_IDLE,
+      openingHours: r.openingHours.map((o) => ({ ...o })),
+    },
+  };
+}
+
+/** An agent as `viewerTenantId` may see it (undefined = the operator: endpoint included). */
+export function agentToProto(
+  agent: AgentDefinition,
+  status: AgentStatusView | undefined,
+  viewerTenantId: string | undefined,
+): AcdV1.AgentSummary {
+  return {
+    agentId: agent.agentId,
+    displayName: agent.displayName,
+    endpoint: viewerTenantId === undefined ? agent.endpoint : '',
+    qualityScore: agent.qualityScore,
+    profiles: agent.profiles
+      .filter((p) => viewerTenantId === undefined || p.tenantId === viewerTenantId)
+      .map((p) => ({
+        tenantId: p.tenantId,
+        skills: Object.entries(p.skills)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([skillId, level]) => ({ skillId, level })),
+        queueIds: [...p.queueIds],
+      })),
+    ...(status ? { status: agentStatusToProto(status, viewerTenantId) } : {}),
   };
 }

@@ -182,3 +182,7 @@ export const SetAgentProfileSchema = z.object({
   queueIds: z.array(id).max(1_000),
   remove: z.boolean(),
 });
+
+export const ListQueuesSchema = z.object({ queueIds: z.array(id).max(1_000) });
+export const ListSkillsSchema = z.object({});
+export const ListAgentsSchema = z.object({ agentIds: z.array(id).max(1_000) });

@@ -1,6 +1,6 @@
 import { ConfigValidationError, loadConfig } from '@cc/platform';
 import { randomBytes } from 'node:crypto';
-import { GatewayConfigSchema, webhookSecretKey } from './gateway.config';
+import { GatewayConfigSchema, webhookSecretKey, webhookSecretKeys } from './gateway.config';
 
 describe('gateway config: WEBHOOK_SECRET_KEY', () => {
   const base = {
@@ -41,5 +41,30 @@ describe('gateway config: WEBHOOK_SECRET_KEY', () => {
     expect(() => webhookSecretKey({ NODE_ENV: 'production', WEBHOOK_SECRET_KEY: undefined })).toThrow(
       /required/,
     );
+  });
+
+  it('takes a key ring for rotation (first key seals), even alone in production, and never echoes a key', () => {
+    const next = randomBytes(32);
+    const old = randomBytes(32);
+    const config = loadConfig(GatewayConfigSchema, {
+      ...base,
+      NODE_ENV: 'production',
+      WEBHOOK_SECRET_KEYS: `2026b=${next.toString('base64')},2026a=${old.toString('base64')}`,
+    });
+    expect(webhookSecretKeys(config)).toEqual([
+      { id: '2026b', key: next },
+      { id: '2026a', key: old },
+    ]);
+    const single = loadConfig(GatewayConfigSchema, { ...base, WEBHOOK_SECRET_KEY: old.toString('base64') });
+    expect(webhookSecretKeys(single)).toEqual([{ id: 'k1', key: old }]);
+    const bad = `a=${old.toString('base64')},a=${next.toString('base64')}`;
+    let error: unknown;
+    try {
+      loadConfig(GatewayConfigSchema, { ...base, WEBHOOK_SECRET_KEYS: bad });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).message).toMatch(/WEBHOOK_SECRET_KEYS: must be id=key pairs/);
+    expect((error as Error).message).not.toContain(old.toString('base64'));
   });
 });

@@ -1,6 +1,6 @@
 import { BaseConfigSchema } from '@cc/platform';
 import { z } from 'zod';
-import { decodeSecretKey } from '../infrastructure/secret-cipher.util';
+import { decodeSecretKey, parseSecretKeys, type SecretKey } from '../infrastructure/secret-cipher.util';
 
 export const GATEWAY_SCHEMA = 'gateway';
 
@@ -30,6 +30,8 @@ export const GatewayConfigSchema = BaseConfigSchema.extend({
   BODY_LIMIT: z.string().default('256kb'),
   /** Days a deleted tenant's data is kept before it may be purged. */
   TENANT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** How often deleted tenants past their retention are purged (0 = never, e.g. a CronJob does it). */
+  TENANT_PURGE_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
   /** Consume facts and deliver webhooks (needs NATS). */
   WEBHOOKS_ENABLED: z
     .enum(['true', 'false'])
@@ -45,6 +47,21 @@ export const GatewayConfigSchema = BaseConfigSchema.extend({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * The services the tenant API fronts: gRPC `host:port` (acd, crm, telephony) and the internal REST
+   * base URLs of crm and telephony (docs/adr/0014). A service left unset answers 503 on its routes.
+   */
+  ACD_GRPC_URL: z.string().min(1).optional(),
+  CRM_GRPC_URL: z.string().min(1).optional(),
+  TELEPHONY_GRPC_URL: z.string().min(1).optional(),
+  CRM_URL: z.url().optional(),
+  TELEPHONY_URL: z.url().optional(),
+  /** The deadline of every call to a fronted service: a slow or dead one is a quick 503. */
+  UPSTREAM_DEADLINE_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
+  /** How long one statistics event stream stays open before the client re-connects. */
+  STATS_STREAM_MAX_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
+  /** Lifetime of a recording's signed download URL. */
+  RECORDING_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(3_600).default(300),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /**
    * AES-256-GCM key for secrets kept at rest (webhook signing secrets, replayable responses that
@@ -57,8 +74,24 @@ export const GatewayConfigSchema = BaseConfigSchema.extend({
     .refine((v) => v === undefined || decodeSecretKey(v) !== undefined, {
       message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
     }),
+  /**
+   * Key rotation: `id=base64,id2=base64` (ids of 1-32 letters, digits, `_`, `-`). The first key
+   * seals new secrets; every key opens what it sealed; at start-up the secrets sealed by an older key
+   * are re-sealed with the first. Drop an old key once a deploy with the new one ran (and 24 h passed:
+   * replayable idempotent responses are sealed too). Takes precedence over WEBHOOK_SECRET_KEY.
+   */
+  WEBHOOK_SECRET_KEYS: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || parseSecretKeys(v) !== undefined, {
+      message: 'must be id=key pairs (32-byte base64 keys, distinct ids), comma-separated',
+    }),
 }).superRefine((config, ctx) => {
-  if (config.NODE_ENV === 'production' && config.WEBHOOK_SECRET_KEY === undefined) {
+  if (
+    config.NODE_ENV === 'production' &&
+    config.WEBHOOK_SECRET_KEY === undefined &&
+    config.WEBHOOK_SECRET_KEYS === undefined
+  ) {
     ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET_KEY'], message: 'is required in production' });
   }
 });
@@ -69,6 +102,17 @@ export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
  * a developer's database stays readable across restarts. It protects nothing and is not meant to.
  */
 const DEVELOPMENT_SECRET_KEY = Buffer.from('cc-gateway-development-only-key!', 'utf8');
+
+/** The key ring: WEBHOOK_SECRET_KEYS, else WEBHOOK_SECRET_KEY alone (id `k1`), else the development key. */
+export function webhookSecretKeys(
+  config: Pick<GatewayConfig, 'NODE_ENV' | 'WEBHOOK_SECRET_KEY' | 'WEBHOOK_SECRET_KEYS'>,
+): SecretKey[] {
+  if (config.WEBHOOK_SECRET_KEYS !== undefined) {
+    const keys = parseSecretKeys(config.WEBHOOK_SECRET_KEYS);
+    if (keys) return keys;
+  }
+  return [{ id: 'k1', key: webhookSecretKey(config) }];
+}
 
 export function webhookSecretKey(config: Pick<GatewayConfig, 'NODE_ENV' | 'WEBHOOK_SECRET_KEY'>): Buffer {
   if (config.WEBHOOK_SECRET_KEY !== undefined) {

@@ -1,10 +1,15 @@
 import { Controller, Inject } from '@nestjs/common';
-import { CommonV1, TelephonyV1, toTimestamp } from '@cc/contracts';
+import { CommonV1, fromTimestamp, TelephonyV1, toTimestamp } from '@cc/contracts';
 import { AppError, ErrorKind, parseRequest, TenantContext } from '@cc/platform';
 import type { CallState, CallSnapshot, HangupSide } from '../modules/calls/call.types';
 import { TelephonyEngineHost } from '../modules/calls/telephony-engine.provider';
 import type { TelephonyEngine } from '../modules/calls/telephony.engine';
+import { CallHistoryRepository, encodeCallCursor } from '../modules/history/call-history.repository';
+import { callRecordToProto } from '../modules/history/call-record.mapper';
 import * as S from './telephony.schemas';
+
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 200;
 
 const STATE: Record<CallState, TelephonyV1.CallState> = {
   dialing: TelephonyV1.CallState.CALL_STATE_DIALING,
@@ -55,7 +60,10 @@ export function callToProto(s: CallSnapshot, nodeId: string): TelephonyV1.Call {
 @Controller()
 @TelephonyV1.TelephonyServiceControllerMethods()
 export class TelephonyGrpcController implements TelephonyV1.TelephonyServiceController {
-  constructor(@Inject(TelephonyEngineHost) private readonly host: TelephonyEngineHost) {}
+  constructor(
+    @Inject(TelephonyEngineHost) private readonly host: TelephonyEngineHost,
+    @Inject(CallHistoryRepository) private readonly history: CallHistoryRepository,
+  ) {}
 
   private engine(): TelephonyEngine {
     const engine = this.host.engine;
@@ -137,5 +145,46 @@ export class TelephonyGrpcController implements TelephonyV1.TelephonyServiceCont
       r.monitoringId,
     );
     return { stopped };
+  }
+
+  // ------------------------------------------------------------------ history (any instance answers)
+
+  async listCalls(request: TelephonyV1.ListCallsRequest): Promise<TelephonyV1.ListCallsResponse> {
+    const r = parseRequest(S.ListCallsSchema, request);
+    TenantContext.require();
+    const limit = Math.min(r.page?.pageSize || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    const direction =
+      r.direction === (CommonV1.CallDirection.CALL_DIRECTION_INBOUND as number)
+        ? 'inbound'
+        : r.direction === (CommonV1.CallDirection.CALL_DIRECTION_OUTBOUND as number)
+          ? 'outbound'
+          : undefined;
+    const rows = await this.history.list(
+      {
+        ...(r.startedFrom ? { startedFrom: fromTimestamp(r.startedFrom) } : {}),
+        ...(r.startedBefore ? { startedBefore: fromTimestamp(r.startedBefore) } : {}),
+        ...(direction ? { direction } : {}),
+        ...(r.queueId ? { queueId: r.queueId } : {}),
+        ...(r.agentId ? { agentId: r.agentId } : {}),
+        ...(r.customerId ? { customerId: r.customerId } : {}),
+        ...(r.campaignId ? { campaignId: r.campaignId } : {}),
+        ...(r.number ? { number: r.number } : {}),
+        recordedOnly: r.recordedOnly,
+      },
+      limit,
+      r.page?.cursor || undefined,
+    );
+    const calls = rows.slice(0, limit);
+    const last = calls[calls.length - 1];
+    return {
+      calls: calls.map(callRecordToProto),
+      page: { nextCursor: rows.length > limit && last ? encodeCallCursor(last) : '' },
+    };
+  }
+
+  async getCallRecord(request: TelephonyV1.GetCallRecordRequest): Promise<TelephonyV1.GetCallRecordResponse> {
+    const r = parseRequest(S.GetCallRecordSchema, request);
+    TenantContext.require();
+    return { call: callRecordToProto(await this.history.get(r.callId)) };
   }
 }

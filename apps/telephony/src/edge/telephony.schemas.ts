@@ -68,3 +68,20 @@ export const OriginateCallSchema = z.object({
   queueId: EntityIdSchema,
   maxConnectDelayMs: z.number().int().min(0).max(2_000),
 });
+
+const OptionalTimestamp = z.object({ seconds: z.number(), nanos: z.number() }).optional();
+const optionalId = z.union([z.literal(''), EntityIdSchema]);
+
+export const ListCallsSchema = z.object({
+  page: z.object({ pageSize: z.number().int().min(0).max(500), cursor: z.string().max(512) }).optional(),
+  startedFrom: OptionalTimestamp,
+  startedBefore: OptionalTimestamp,
+  direction: z.number().int().min(0).max(2),
+  queueId: optionalId,
+  agentId: optionalId,
+  customerId: optionalId,
+  campaignId: optionalId,
+  number: z.union([z.literal(''), E164Schema]),
+  recordedOnly: z.boolean(),
+});
+export const GetCallRecordSchema = CallRefSchema;

@@ -87,6 +87,8 @@ describe('entry points in Postgres: DIDs, IVR flows and settings through the adm
         `SELECT table_name FROM information_schema.columns WHERE table_schema = 'telephony' AND column_name = 'tenant_id' ORDER BY 1`,
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual([
+        'call_record',
+        'call_recording',
         'did',
         'ivr_flow',
         'ivr_flow_version',

@@ -188,4 +188,55 @@ export class ConfigurationRepository {
       return tenantId;
     });
   }
+
+  // ------------------------------------------------------------------ admin reads
+
+  /** The calling tenant's queues (all when `queueIds` is empty), by queue id. */
+  listQueues(queueIds: readonly string[]): Promise<QueueDefinition[]> {
+    return this.database.db.tenant(async (tx, tenantId) => {
+      const rows = await tx.queue.findMany({
+        where: { tenantId, ...(queueIds.length > 0 ? { queueId: { in: [...queueIds] } } : {}) },
+        orderBy: { queueId: 'asc' },
+      });
+      return rows.map(queueOf);
+    });
+  }
+
+  /** The calling tenant's skills, by skill id. */
+  listSkills(): Promise<{ skillId: string; name: string }[]> {
+    return this.database.db.tenant(async (tx, tenantId) =>
+      tx.skill.findMany({
+        where: { tenantId },
+        orderBy: { skillId: 'asc' },
+        select: { skillId: true, name: true },
+      }),
+    );
+  }
+
+  /**
+   * Agents by id (all when `agentIds` is empty). For a tenant: only the agents it has a profile for,
+   * with that profile alone; for the operator (`tenantId` undefined): every agent, every profile.
+   */
+  listAgents(tenantId: string | undefined, agentIds: readonly string[]): Promise<AgentDefinition[]> {
+    const byId = agentIds.length > 0 ? { agentId: { in: [...agentIds] } } : {};
+    if (tenantId === undefined) {
+      return this.database.db.operator(async (tx) => {
+        const rows = await tx.agent.findMany({
+          where: byId,
+          include: { profiles: { orderBy: { tenantId: 'asc' } } },
+          orderBy: { agentId: 'asc' },
+        });
+        return rows.map(agentOf);
+      });
+    }
+    return this.database.db.tenant(async (tx) => {
+      // The agent rows belong to the operator: read through the tenant's profiles (RLS scopes them).
+      const profiles = await tx.agentProfile.findMany({
+        where: { tenantId, ...byId },
+        include: { agent: true },
+        orderBy: { agentId: 'asc' },
+      });
+      return profiles.map((p) => agentOf({ ...p.agent, profiles: [p] }));
+    });
+  }
 }

@@ -51,6 +51,15 @@ export class AuditService {
     });
   }
 
+  /**
+   * A record of a change another service made (it committed there, so it cannot share our
+   * transaction): written right after that service confirmed it (docs/adr/0014).
+   */
+  async recordAfter(entry: AuditEntry): Promise<void> {
+    if (entry.tenantId === null) await this.database.operator((tx) => this.record(tx, entry));
+    else await this.database.tenant(entry.tenantId, (tx) => this.record(tx, entry));
+  }
+
   list(tenantId: string, query: PageQuery): Promise<Page<AuditView>> {
     return this.database.tenant(tenantId, async (tx) => {
       const args = pageArgs(query);

@@ -7,6 +7,14 @@ export const TENANT_PERMISSIONS = [
   'audit:read',
   'webhooks:read',
   'webhooks:write',
+  'queues:read',
+  'queues:write',
+  'agents:read',
+  'customers:read',
+  'customers:write',
+  'calls:read',
+  'recordings:read',
+  'telephony:read',
 ] as const;
 export type TenantPermission = (typeof TENANT_PERMISSIONS)[number];
 
@@ -18,7 +26,19 @@ export const TENANT_ROLES = USER_ROLES.filter((r): r is TenantRole => r !== 'ope
 /** Each tenant role's permissions. The operator admin acts only on /admin/v1. */
 export const ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> = {
   tenant_admin: TENANT_PERMISSIONS,
-  supervisor: ['users:read', 'audit:read', 'webhooks:read'],
-  qa_analyst: ['audit:read'],
-  agent: [],
+  supervisor: [
+    'users:read',
+    'audit:read',
+    'webhooks:read',
+    'queues:read',
+    'queues:write',
+    'agents:read',
+    'customers:read',
+    'customers:write',
+    'calls:read',
+    'recordings:read',
+    'telephony:read',
+  ],
+  qa_analyst: ['audit:read', 'calls:read', 'recordings:read', 'customers:read'],
+  agent: ['customers:read', 'customers:write'],
 };

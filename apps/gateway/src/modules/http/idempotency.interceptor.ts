@@ -4,8 +4,10 @@ import {
   type ExecutionContext,
   Injectable,
   type NestInterceptor,
+  SetMetadata,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { AppError } from '@cc/platform';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
@@ -16,6 +18,11 @@ import { Clock } from '../../infrastructure/clock';
 import { SecretCipher } from '../../infrastructure/secret-cipher.util';
 import type { AuthenticatedRequest } from '../auth/authenticated.decorator';
 import type { Principal } from '../auth/principal.type';
+
+export const STREAMED_BODY = 'cc:streamed-body';
+
+/** A POST whose body is streamed through to a service (a CSV upload): Idempotency-Key is refused. */
+export const StreamedBody = (): MethodDecorator => SetMetadata(STREAMED_BODY, true);
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const REPLAYED_HEADERS = ['etag', 'location'];
@@ -52,6 +59,7 @@ export function canonicalJson(value: unknown): string {
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
+    private readonly reflector: Reflector,
     private readonly database: GatewayDatabase,
     private readonly cipher: SecretCipher,
     private readonly clock: Clock,
@@ -64,6 +72,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const header = request.headers['idempotency-key'];
     const principal = request.principal;
     if (request.method !== 'POST' || header === undefined || !principal) return next.handle();
+    if (this.reflector.get<boolean | undefined>(STREAMED_BODY, context.getHandler())) {
+      // The body is streamed through, not read here: it cannot be compared with a first request's.
+      throw AppError.invalid([
+        {
+          field: 'header.Idempotency-Key',
+          rule: 'unsupported',
+          message: 'is not supported on streamed uploads (see the route: retrying it is safe)',
+        },
+      ]);
+    }
     const key = Array.isArray(header) ? header[0] : header;
     if (key === undefined || !KEY.test(key)) {
       throw AppError.invalid([

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import { ApiBody, ApiExtension, ApiHeader, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
 type JsonSchema = Record<string, unknown>;
@@ -66,6 +66,7 @@ export function StandardErrors(): MethodDecorator {
       [403, 'The credential may not do this'],
       [404, 'Not found (or not yours)'],
       [429, 'Rate limited; see Retry-After'],
+      [503, 'A service behind this route is unavailable; see Retry-After'],
     ].map(([status, description]) =>
       ApiResponse({
         status: status as number,
@@ -91,4 +92,21 @@ export function IfMatchHeader(): MethodDecorator {
     required: false,
     description: 'The ETag you read; 412 if it is stale.',
   });
+}
+
+/** A Server-Sent Events response: each event's `data` is `schema` (`x-cc-stream` marks the route). */
+export function ZodEventStream(schema: z.ZodType, description: string): MethodDecorator {
+  return applyDecorators(
+    ApiResponse({
+      status: 200,
+      description,
+      content: { 'text/event-stream': { schema: openApiSchema(schema) } },
+    }),
+    ApiExtension('x-cc-stream', true),
+    ApiResponse({
+      status: 503,
+      description: 'The service behind this route is unavailable; see Retry-After',
+      content: { 'application/problem+json': { schema: openApiSchema(ProblemSchema) } },
+    }),
+  );
 }

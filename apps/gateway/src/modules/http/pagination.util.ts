@@ -57,3 +57,18 @@ export function pageArgs(query: PageQuery): {
   const after = decodeCursor(query.cursor);
   return { take: query.limit + 1, where: after ? { id: { gt: after } } : {}, orderBy: { id: 'asc' } };
 }
+
+/**
+ * A page of a whole list a service answered (sorted by id here): for the short lists of a tenant
+ * (queues, agents, skills, DIDs) that the services return at once.
+ */
+export function pageOfList<T>(items: readonly T[], query: PageQuery, idOf: (item: T) => string): Page<T> {
+  const after = decodeCursor(query.cursor);
+  const sorted = [...items].sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
+  const rest = after === undefined ? sorted : sorted.filter((item) => idOf(item) > after);
+  const data = rest.slice(0, query.limit);
+  const last = data[data.length - 1];
+  return rest.length > query.limit && last !== undefined
+    ? { data, nextCursor: encodeCursor(idOf(last)) }
+    : { data };
+}

@@ -7,8 +7,9 @@ function contextOf(subscriptionId: string): string {
 }
 
 /**
- * Webhook signing secrets at rest: sealed with AES-256-GCM, bound to their subscription id. Rows
- * from before the `secret_sealed` migration hold plain text; they are re-sealed at start-up.
+ * Webhook signing secrets at rest: sealed with AES-256-GCM, bound to their subscription id. At
+ * start-up, rows not sealed by the ring's current key (plain text from before the `secret_sealed`
+ * migration, or a key being rotated out) are re-sealed with it.
  */
 @Injectable()
 export class WebhookSecrets implements OnApplicationBootstrap {
@@ -29,23 +30,38 @@ export class WebhookSecrets implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const count = await this.resealLegacy();
-    if (count > 0) this.logger.log(`sealed ${count} plain-text webhook secret(s)`);
+    const count = await this.reseal();
+    if (count > 0)
+      this.logger.log(`re-sealed ${count} webhook secret(s) with key ${this.cipher.currentKeyId}`);
   }
 
-  /** Seals every plain-text secret left by the old layout; idempotent, safe with several replicas. */
-  resealLegacy(): Promise<number> {
+  /**
+   * Seals every secret that the current key did not seal (plain text of the old layout, or another
+   * key of the ring); idempotent, safe with several replicas. One that no key opens is left alone
+   * (its deliveries fail visibly until the subscription gets a new secret).
+   */
+  reseal(): Promise<number> {
+    const current = `v2.${this.cipher.currentKeyId}.`;
     return this.database.operator(async (tx) => {
-      const legacy = await tx.$queryRaw<{ id: string; secret_sealed: string }[]>`
+      const stale = await tx.$queryRaw<{ id: string; secret_sealed: string }[]>`
         SELECT id, secret_sealed FROM webhook_subscription
-        WHERE secret_sealed NOT LIKE 'v1.%' FOR UPDATE SKIP LOCKED`;
-      for (const row of legacy) {
+        WHERE left(secret_sealed, ${current.length}) <> ${current} FOR UPDATE SKIP LOCKED`;
+      let count = 0;
+      for (const row of stale) {
+        let secret: string;
+        try {
+          secret = this.open({ id: row.id, secretSealed: row.secret_sealed });
+        } catch (error) {
+          this.logger.warn(`webhook ${row.id}: secret not re-sealed: ${(error as Error).message}`);
+          continue;
+        }
         await tx.webhookSubscription.update({
           where: { id: row.id },
-          data: { secretSealed: this.seal(row.id, row.secret_sealed) },
+          data: { secretSealed: this.seal(row.id, secret) },
         });
+        count += 1;
       }
-      return legacy.length;
+      return count;
     });
   }
 }
