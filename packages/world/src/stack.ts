@@ -131,10 +131,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     if (!(await waitReady(`${ariBase}/ari/asterisk/info`, 30_000, { authorization: basic })))
       throw new Error(`the ARI simulator did not start on port ${options.ariPort}`);
 
-    const grpcUrls = Object.fromEntries(
-      Object.entries(options.ports)
-        .filter(([, p]) => p.grpc !== undefined)
-        .map(([name, p]) => [`${name.toUpperCase()}_GRPC_URL`, `127.0.0.1:${p.grpc}`]),
+    // Each service finds the others by <NAME>_GRPC_URL and, for the gateway's REST hops, <NAME>_URL.
+    const peerUrls = Object.fromEntries(
+      Object.entries(options.ports).flatMap(([name, p]) => [
+        [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${p.http}`],
+        ...(p.grpc !== undefined ? [[`${name.toUpperCase()}_GRPC_URL`, `127.0.0.1:${p.grpc}`]] : []),
+      ]),
     );
     const common: Record<string, string> = {
       DATABASE_URL: options.databaseUrl,
@@ -147,7 +149,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ARI_APP: ARI_CREDENTIALS.app,
       OPERATOR_TOKENS: `demo=${options.operatorToken}`,
       JWT_SECRET: options.jwtSecret,
-      ...grpcUrls,
+      ...peerUrls,
       ...options.env,
     };
     const started: { name: string; url: string }[] = [{ name: 'ari-sim', url: `${ariBase}/ari` }];

@@ -47,6 +47,7 @@ describe('npm run demo -- --json --duration', () => {
     const lines: string[] = [];
     let access: Access | undefined;
     let apiCheck: Promise<number[]> | undefined;
+    let queuesCheck: Promise<unknown> | undefined;
     createInterface({ input: child.stdout }).on('line', (line) => {
       lines.push(line);
       if (lines.length === 1) {
@@ -64,6 +65,10 @@ describe('npm run demo -- --json --duration', () => {
             headers: { authorization: `Bearer ${a.tenants[0]?.apiKey}` },
           }).then((r) => r.status),
         ]);
+        // The tenant API fronts acd: Skyways' key sees Skyways' queues.
+        queuesCheck = fetch(`${a.gatewayUrl}/v1/queues`, {
+          headers: { authorization: `Bearer ${a.tenants[0]?.apiKey}` },
+        }).then((r) => r.json());
       }
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -73,6 +78,9 @@ describe('npm run demo -- --json --duration', () => {
     expect(access?.tenants.map((t) => t.id)).toEqual(['skyways', 'northbank', 'telco']);
     for (const t of access?.tenants ?? []) expect(t.apiKey).toMatch(/^cck_/);
     expect(await apiCheck).toEqual([200, 200, 403]);
+    const queues = JSON.stringify(await queuesCheck);
+    expect(queues).toContain('booking');
+    expect(queues).not.toContain('fraud');
 
     const report = JSON.parse(lines.at(-1) ?? '{}') as RunReport & { callsPlaced: number };
     expect(report.agentsDoubleBooked).toBe(0);
