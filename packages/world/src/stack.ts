@@ -132,12 +132,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       throw new Error(`the ARI simulator did not start on port ${options.ariPort}`);
 
     // Each service finds the others by <NAME>_GRPC_URL and, for the gateway's REST hops, <NAME>_URL.
-    const peerUrls = Object.fromEntries(
-      Object.entries(options.ports).flatMap(([name, p]) => [
-        [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${p.http}`],
-        ...(p.grpc !== undefined ? [[`${name.toUpperCase()}_GRPC_URL`, `127.0.0.1:${p.grpc}`]] : []),
-      ]),
-    );
+    const peerUrls: Record<string, string> = {};
+    for (const [name, p] of Object.entries(options.ports)) {
+      peerUrls[`${name.toUpperCase()}_URL`] = `http://127.0.0.1:${p.http}`;
+      if (p.grpc !== undefined) peerUrls[`${name.toUpperCase()}_GRPC_URL`] = `127.0.0.1:${p.grpc}`;
+    }
     const common: Record<string, string> = {
       DATABASE_URL: options.databaseUrl,
       NATS_URL: options.natsUrl,
