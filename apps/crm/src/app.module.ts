@@ -1,5 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, deadLetterStream, domainStream } from '@cc/platform';
+import {
+  PlatformModule,
+  deadLetterStream,
+  domainStream,
+  DEFAULT_OUTBOX_RELAY,
+  type OutboxRelayOptions,
+} from '@cc/platform';
 import { CRM_SCHEMA, type CrmConfig } from './config/crm.config';
 import { CrmModule, type CrmModuleOptions } from './crm.module';
 import type { Clock } from './infrastructure/clock';
@@ -7,7 +13,6 @@ import {
   callFactsConsumerDefinitions,
   type CallFactsConsumerOptions,
 } from './modules/interactions/call-facts.consumer';
-import { DEFAULT_OUTBOX_RELAY, type OutboxRelayOptions } from './infrastructure/outbox-relay.service';
 
 export interface AppModuleOptions {
   /** Tests: restrict crm's streams to these tenants, so a suite owns its streams beside others. */

@@ -25,11 +25,7 @@ import { SettingsRepository } from './modules/settings/settings.repository';
 import { SettingsService } from './modules/settings/settings.service';
 import { TenantSettingsCache } from './modules/settings/tenant-settings.cache';
 import { CrmFactsOutbox } from './modules/value/crm-facts.outbox';
-import {
-  OUTBOX_RELAY_OPTIONS,
-  OutboxRelay,
-  type OutboxRelayOptions,
-} from './infrastructure/outbox-relay.service';
+import { OUTBOX_DATABASE, OUTBOX_RELAY_OPTIONS, OutboxRelay, type OutboxRelayOptions } from '@cc/platform';
 import { ValueService } from './modules/value/value.service';
 
 export interface CrmModuleOptions {
@@ -63,7 +59,11 @@ export class CrmModule {
       CrmFactsOutbox,
     ];
     if (options.outboxRelay) {
-      providers.push({ provide: OUTBOX_RELAY_OPTIONS, useValue: options.outboxRelay }, OutboxRelay);
+      providers.push(
+        { provide: OUTBOX_RELAY_OPTIONS, useValue: options.outboxRelay },
+        { provide: OUTBOX_DATABASE, useExisting: CrmDatabase },
+        OutboxRelay,
+      );
     }
     if (options.callFacts) {
       providers.push({ provide: CALL_FACTS_CONSUMER, useValue: options.callFacts }, CallFactsConsumer);

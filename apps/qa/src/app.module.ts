@@ -1,8 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, deadLetterStream, domainStream } from '@cc/platform';
+import {
+  PlatformModule,
+  deadLetterStream,
+  domainStream,
+  DEFAULT_OUTBOX_RELAY,
+  type OutboxRelayOptions,
+} from '@cc/platform';
 import { QA_SCHEMA, type QaConfig } from './config/qa.config';
 import type { Clock } from './infrastructure/clock';
-import { DEFAULT_OUTBOX_RELAY, type OutboxRelayOptions } from './infrastructure/outbox-relay.service';
 import {
   callFactsConsumerDefinitions,
   type CallFactsConsumerOptions,

@@ -1,10 +1,6 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { Clock, SystemClock } from './infrastructure/clock';
-import {
-  OUTBOX_RELAY_OPTIONS,
-  OutboxRelay,
-  type OutboxRelayOptions,
-} from './infrastructure/outbox-relay.service';
+import { OUTBOX_DATABASE, OUTBOX_RELAY_OPTIONS, OutboxRelay, type OutboxRelayOptions } from '@cc/platform';
 import { QaDatabase } from './infrastructure/qa-database';
 import { QaMetrics } from './infrastructure/qa-metrics';
 import { CalibrationController } from './modules/calibration/calibration.controller';
@@ -65,7 +61,11 @@ export class QaModule {
       QaMetrics,
     ];
     if (options.outboxRelay) {
-      providers.push({ provide: OUTBOX_RELAY_OPTIONS, useValue: options.outboxRelay }, OutboxRelay);
+      providers.push(
+        { provide: OUTBOX_RELAY_OPTIONS, useValue: options.outboxRelay },
+        { provide: OUTBOX_DATABASE, useExisting: QaDatabase },
+        OutboxRelay,
+      );
     }
     if (options.callFacts) {
       providers.push({ provide: CALL_FACTS_CONSUMER, useValue: options.callFacts }, CallFactsConsumer);

@@ -15,3 +15,4 @@ export * from './recent-event-ids.util';
 export * from './stream-definition.type';
 export * from './stream-setup.util';
 export * from './nats-readiness.check';
+export * from './outbox-relay.service';

@@ -6,10 +6,23 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { EventEnvelope } from '@cc/contracts';
-import { NatsConnectionService, publishEnvelope } from '@cc/platform';
-import { QaDatabase } from './qa-database';
+import { NatsConnectionService } from './nats-connection.service';
+import { publishEnvelope } from './event-publisher.service';
 
 export const OUTBOX_RELAY_OPTIONS = Symbol('OUTBOX_RELAY_OPTIONS');
+/** The service's database (provide it with `useExisting`): an `outbox_event` table in its schema. */
+export const OUTBOX_DATABASE = Symbol('OUTBOX_DATABASE');
+
+/** The raw-SQL part of a Prisma transaction the relay uses. */
+export interface OutboxTx {
+  $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<T>;
+  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
+}
+
+/** Operator-wide transactions (the outbox holds every tenant's facts). */
+export interface OutboxDatabase {
+  operator<R>(fn: (tx: OutboxTx) => Promise<R>): Promise<R>;
+}
 
 export interface OutboxRelayOptions {
   /** Pause between polls when the outbox is empty. */
@@ -42,7 +55,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private ticks = 0;
 
   constructor(
-    private readonly database: QaDatabase,
+    @Inject(OUTBOX_DATABASE) private readonly database: OutboxDatabase,
     private readonly nats: NatsConnectionService,
     @Inject(OUTBOX_RELAY_OPTIONS) private readonly options: OutboxRelayOptions,
   ) {}
@@ -91,8 +104,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async prune(): Promise<void> {
     const before = new Date(Date.now() - this.options.retainMs);
     await this.database.operator(
-      (tx) =>
-        tx.$executeRaw`DELETE FROM outbox_event WHERE published_at IS NOT NULL AND published_at < ${before}`,
+      async (tx) =>
+        await tx.$executeRaw`DELETE FROM outbox_event WHERE published_at IS NOT NULL AND published_at < ${before}`,
     );
   }
 
