@@ -20,10 +20,10 @@ import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { spawnSync } from 'node:child_process';
+import { freePort } from '@cc/testing';
 import { CRM_SCHEMA, CrmConfigSchema } from '../src/config/crm.config';
 
 const CUSTOMERS = Number(process.env.CRM_BENCH_CUSTOMERS ?? 1_000_000);
@@ -42,16 +42,6 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function percentile(sorted: number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);

@@ -1,7 +1,6 @@
-import { createTestDatabase, hashDirectories, randomSuffix, type TestDatabase } from '@cc/testing';
+import { createTestDatabase, freePort, hashDirectories, randomSuffix, type TestDatabase } from '@cc/testing';
 import { applyMigrations, loadConfig } from '@cc/platform';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startCrm } from '../src/bootstrap';
@@ -22,18 +21,6 @@ export function crmTestDatabase(): Promise<TestDatabase> {
   });
 }
 
-/** A free TCP port on 127.0.0.1 (Nest does not report the port gRPC bound when given 0). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export function uniqueTenants(count: number, label = 'tcrm'): string[] {
   return Array.from({ length: count }, (_, i) => `${label}${i}_${randomSuffix()}`);

@@ -24,6 +24,8 @@
  * sl20ExcludingShortAbandons asa meanWaitAllSec occupancy expected deviation) plus reference,
  * platformEffect, controlVariate, enqueueP50Ms/P99Ms, ringingP50Ms/P99Ms, bridgedP50Ms/P99Ms (real ms,
  * from telephony's cc_telephony_call_step_seconds histograms).
+ * Diagnostics: E2E_DUMP=<file> writes the simulator's outcomes; E2E_DEBUG=1 logs acd's not-ready
+ * transitions and telephony's failed agent legs as they happen.
  */
 import { freePort, PrivateNatsServer } from '@cc/testing';
 import { erlangA, erlangC } from '@cc/acd/dist/modules/staffing/erlang.util';
@@ -37,33 +39,24 @@ import { Random } from '../src/random';
 import { runReferenceQueue } from '../src/reference-queue';
 import { readWallboard } from '../src/wallboard';
 import { erlangWorld } from '../src/scenario';
+import { numberOption, roundTo } from '../src/options';
 import { startStack, type ServiceName } from '../src/stack';
 import { createStackDatabase } from '../src/stack-database';
 
-function arg(name: string, fallback: number | undefined): number | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-}
-const need = (v: number | undefined): number => v as number;
-const agents = need(arg('agents', 33));
-const lambda = need(arg('lambda', 600));
-const aht = need(arg('aht', 180));
-const patience = arg('patience', undefined);
-const timeScale = need(arg('time-scale', 20));
-const durationS = need(arg('duration', 7200));
-const seed = need(arg('seed', 1));
-const epsilon = need(arg('epsilon', 2));
+const agents = numberOption('agents') ?? 33;
+const lambda = numberOption('lambda') ?? 600;
+const aht = numberOption('aht') ?? 180;
+const patience = numberOption('patience');
+const timeScale = numberOption('time-scale') ?? 20;
+const durationS = numberOption('duration') ?? 7200;
+const seed = numberOption('seed') ?? 1;
+const epsilon = numberOption('epsilon') ?? 2;
 // Callers of the first --warmup scenario seconds are left out of both the measurement and the reference
 // (cold connections and JIT; the reference still serves them, so its state at the cut matches).
-const warmupS = process.argv.includes('--warmup')
-  ? Number(process.argv[process.argv.indexOf('--warmup') + 1])
-  : 600;
+const warmupS = numberOption('warmup', { allowZero: true }) ?? 600;
 const threshold = 20;
 const log = (m: string): void => void process.stderr.write(`[e2e-erlang] ${m}\n`);
-const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
+const round = roundTo;
 const pp = (a: number, b: number): number => round((a - b) * 100, 2);
 
 const APPS = ['crm', 'acd', 'telephony'] as const satisfies readonly ServiceName[];

@@ -19,25 +19,23 @@ import { DEMO_PORTS, freePorts } from './ports';
 import { acdClient, provisionWorld } from './provision';
 import { Random } from './random';
 import { buildReport } from './report';
+import { numberOption } from './options';
 import { demoWorld } from './scenario';
 import { type RunningStack, startStack } from './stack';
 import { readWallboard, renderWallboard } from './wallboard';
 
-function numberArg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) {
-    console.error(`--${name} must be a positive number`);
-    process.exit(2);
-  }
-  return v;
-}
-
 const json = process.argv.includes('--json');
-const durationS = process.argv.includes('--duration') ? numberArg('duration', 60) : undefined;
-const timeScale = numberArg('time-scale', 20);
-const seed = numberArg('seed', 20261123);
+let durationS: number | undefined;
+let timeScale = 20;
+let seed = 20261123;
+try {
+  durationS = numberOption('duration');
+  timeScale = numberOption('time-scale') ?? timeScale;
+  seed = numberOption('seed') ?? seed;
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 const say = (m: string): void => void (json ? process.stderr.write(`${m}\n`) : console.log(m));
 
 async function main(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { CallOutcome } from '@cc/ari-sim';
+import { roundTo } from './options';
 
 /**
  * The ground truth of a run: what the simulated callers experienced, read from the ARI simulator's
@@ -75,7 +76,7 @@ export interface Kpis {
   meanWaitAllSec: number;
 }
 
-const round = (x: number, digits = 4): number => Math.round(x * 10 ** digits) / 10 ** digits;
+const round = roundTo;
 
 export function kpisOf(results: readonly CallResult[], thresholdS = 20, waitEpsilonS = 1): Kpis {
   let answered = 0;
