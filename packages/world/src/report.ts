@@ -1,3 +1,4 @@
+import { callIdForChannel } from '@cc/contracts';
 import {
   classifyCall,
   type CallPlan,
@@ -47,11 +48,6 @@ function row(id: string, name: string, results: readonly CallResult[]): QueueRep
   };
 }
 
-/** The channel id of the caller's leg as telephony names the call (call-<channel id>). */
-export function callIdOfChannel(channelId: string): string {
-  return `call-${channelId.replace(/[^A-Za-z0-9_:.-]/g, '_')}`;
-}
-
 /**
  * Per tenant and queue KPIs from the simulator's outcomes of the callers the world placed, and the
  * two invariants: no agent on two calls at once, no call both answered and abandoned (by the callers'
@@ -74,7 +70,7 @@ export function buildReport(
       inProgress++;
       continue;
     }
-    const facts = factsOf(callIdOfChannel(o.channelId));
+    const facts = factsOf(callIdForChannel(o.channelId));
     const platformAnswered = facts.has('answered');
     const platformAbandoned = facts.has('abandoned');
     if (

@@ -26,3 +26,11 @@ export const SubjectTokenSchema = z
 export function isTenantId(value: unknown): value is TenantId {
   return typeof value === 'string' && TENANT_ID_PATTERN.test(value);
 }
+
+/**
+ * The call id telephony gives the call whose caller leg is Asterisk channel `channelId` (facts, acd,
+ * crm and the demo's checks all name the call by it).
+ */
+export function callIdForChannel(channelId: string): string {
+  return `call-${channelId.replace(/[^A-Za-z0-9_:.-]/g, '_')}`;
+}

@@ -1,7 +1,5 @@
 /** Our call id for a caller's channel: derived, so a successor finds the same call after a failover. */
-export function callIdForChannel(channelId: string): string {
-  return `call-${channelId.replace(/[^A-Za-z0-9_:.-]/g, '_')}`;
-}
+export { callIdForChannel } from '@cc/contracts';
 
 /**
  * The caller's value tier raises the IVR's priority (CommonV1.ValueTier: 0 unknown, 1 low .. 4 top):
