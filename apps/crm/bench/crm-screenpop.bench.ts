@@ -42,7 +42,6 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-
 function percentile(sorted: number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return sorted[Math.max(0, index)]!;

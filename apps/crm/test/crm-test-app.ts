@@ -21,7 +21,6 @@ export function crmTestDatabase(): Promise<TestDatabase> {
   });
 }
 
-
 export function uniqueTenants(count: number, label = 'tcrm'): string[] {
   return Array.from({ length: count }, (_, i) => `${label}${i}_${randomSuffix()}`);
 }
