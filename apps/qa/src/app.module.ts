@@ -35,6 +35,7 @@ export class AppModule {
     const qa: QaModuleOptions = {
       ...(messaging ? { outboxRelay: { ...DEFAULT_OUTBOX_RELAY, ...options.outboxRelay } } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
+      scoreAgeing: { intervalMs: config.QA_SCORE_AGEING_INTERVAL_MS },
       ...(messaging
         ? {
             callFacts: {

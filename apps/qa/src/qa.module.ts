@@ -23,6 +23,11 @@ import { ScorecardsRepository } from './modules/scorecards/scorecards.repository
 import { ScorecardsService } from './modules/scorecards/scorecards.service';
 import { ScoresController } from './modules/scores/scores.controller';
 import { ScoresService } from './modules/scores/scores.service';
+import {
+  SCORE_AGEING_OPTIONS,
+  ScoreAgeingSweep,
+  type ScoreAgeingOptions,
+} from './modules/scores/score-ageing.sweep';
 import { QaSettingsController } from './modules/settings/qa-settings.controller';
 import { QaSettingsRepository } from './modules/settings/qa-settings.repository';
 import { QaSettingsService } from './modules/settings/qa-settings.service';
@@ -36,6 +41,7 @@ export interface QaModuleOptions {
   /** Publish the outbox to JetStream (needs the platform's messaging); omit to run without NATS. */
   outboxRelay?: OutboxRelayOptions;
   clock?: Clock;
+  scoreAgeing?: ScoreAgeingOptions;
 }
 
 /** qa's domain: repositories, services, REST and gRPC controllers, the call-facts consumer, the outbox relay. */
@@ -57,6 +63,8 @@ export class QaModule {
       EvaluationsService,
       CalibrationService,
       ScoresService,
+      { provide: SCORE_AGEING_OPTIONS, useValue: options.scoreAgeing ?? { intervalMs: 0 } },
+      ScoreAgeingSweep,
       QaFactsOutbox,
       QaMetrics,
     ];

@@ -13,5 +13,7 @@ export const QaConfigSchema = BaseConfigSchema.extend({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** How often each replica looks for scores whose evaluations aged out of the window; 0 turns it off. */
+  QA_SCORE_AGEING_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
 });
 export type QaConfig = z.infer<typeof QaConfigSchema>;

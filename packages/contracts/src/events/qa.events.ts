@@ -3,7 +3,8 @@ import { EntityIdSchema } from '../common/ids';
 import { defineEvent } from './envelope';
 
 /**
- * An agent's quality score changed: an evaluation was submitted or a dispute resolved. The score is
+ * An agent's quality score changed: an evaluation was submitted or a dispute resolved, or evaluations
+ * aged out of the tenant's window (`cause: 'ageing'`, without an evaluation id). The score is
  * the mean percent (0-100) of the agent's evaluations submitted in the tenant's window; acd may
  * use it to send top-tier customers to the best agents.
  */
@@ -21,8 +22,10 @@ export const AgentScoreChanged = defineEvent({
     evaluationCount: z.number().int().nonnegative(),
     criticalFailCount: z.number().int().nonnegative(),
     windowDays: z.number().int().positive(),
-    /** The evaluation whose submission (or resolution) changed the score. */
-    evaluationId: EntityIdSchema,
+    /** Why the score moved; absent in facts written before ageing existed (then: an evaluation). */
+    cause: z.enum(['evaluation', 'ageing']).optional(),
+    /** The evaluation whose submission (or resolution) changed the score; absent for ageing. */
+    evaluationId: EntityIdSchema.optional(),
   }),
 });
 

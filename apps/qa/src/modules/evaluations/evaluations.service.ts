@@ -339,7 +339,8 @@ export class EvaluationsService {
         });
       }
       const scoreMoved = e.kind === 'standard' && (action === 'submit' || action === 'resolve');
-      if (scoreMoved) await this.scores.recompute(tx, tenantId, e.agentId, e.id);
+      if (scoreMoved)
+        await this.scores.recompute(tx, tenantId, e.agentId, { kind: 'evaluation', evaluationId: e.id });
       return this.load(tx, tenantId, id);
     });
     if (action !== 'answer') this.metrics.step(action);

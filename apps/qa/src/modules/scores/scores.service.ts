@@ -36,6 +36,9 @@ export interface AgentScoreView {
   updatedAt: string | null;
 }
 
+/** What moved a score: a counted evaluation changed, or evaluations left the window with time. */
+export type ScoreCause = { kind: 'evaluation'; evaluationId: string } | { kind: 'ageing' };
+
 /** Periods shown when the query names none: the last 12 weeks. */
 const DEFAULT_SPAN_DAYS = 84;
 
@@ -56,19 +59,17 @@ export class ScoresService {
 
   /**
    * Recomputes an agent's rolling score inside the transaction that changed one of its
-   * evaluations; writes the fact when the score moved.
+   * evaluations (or by the ageing sweep); writes the fact when the score moved. The agent's row is
+   * locked first, so two writers (a submission and the sweep, or two replicas' sweeps) recompute one
+   * after the other and announce a move once.
    */
-  async recompute(tx: QaTx, tenantId: string, agentId: string, evaluationId: string): Promise<void> {
+  async recompute(tx: QaTx, tenantId: string, agentId: string, cause: ScoreCause): Promise<void> {
+    const previous = await lockAgentScore(tx, tenantId, agentId);
     const settings = await this.settings.get(tx, tenantId);
     const now = this.clock.now();
     const from = new Date(now.getTime() - settings.scoreWindowDays * 86_400_000);
     const counted = await this.evaluations.countedSince(tx, tenantId, [agentId], from, now);
     const rolling = rollingScore(counted, now, settings.scoreWindowDays);
-    const agent = await tx.agent.upsert({
-      where: { tenantId_agentId: { tenantId, agentId } },
-      create: { tenantId, agentId },
-      update: {},
-    });
     await tx.agent.update({
       where: { tenantId_agentId: { tenantId, agentId } },
       data: {
@@ -78,19 +79,20 @@ export class ScoresService {
         scoreUpdatedAt: now,
       },
     });
-    if (agent.score === rolling.score) return;
+    if (previous.score === rolling.score) return;
     await this.outbox.agentScoreChanged(
       tx,
       tenantId,
       {
         agentId,
-        ...(agent.teamId ? { teamId: agent.teamId } : {}),
+        ...(previous.teamId ? { teamId: previous.teamId } : {}),
         score: rolling.score,
-        previousScore: agent.score,
+        previousScore: previous.score,
         evaluationCount: rolling.evaluations,
         criticalFailCount: rolling.criticalFails,
         windowDays: settings.scoreWindowDays,
-        evaluationId,
+        cause: cause.kind,
+        ...(cause.kind === 'evaluation' ? { evaluationId: cause.evaluationId } : {}),
       },
       now,
     );
@@ -209,4 +211,22 @@ export class ScoresService {
     }
     return { from, to };
   }
+}
+
+/**
+ * Creates the agent's row if needed and locks it for the rest of the transaction, in one statement
+ * (ON CONFLICT DO UPDATE takes the row lock and waits for a concurrent writer); returns the score
+ * and team as the last committed writer left them.
+ */
+async function lockAgentScore(
+  tx: QaTx,
+  tenantId: string,
+  agentId: string,
+): Promise<{ score: number | null; teamId: string | null }> {
+  const rows = await tx.$queryRaw<{ score: number | null; team_id: string | null }[]>`
+    INSERT INTO agent (tenant_id, agent_id) VALUES (${tenantId}, ${agentId})
+    ON CONFLICT (tenant_id, agent_id) DO UPDATE SET tenant_id = agent.tenant_id
+    RETURNING score, team_id`;
+  const row = rows[0]!;
+  return { score: row.score, teamId: row.team_id };
 }

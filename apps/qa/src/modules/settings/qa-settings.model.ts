@@ -25,6 +25,9 @@ export interface QaSettings {
   defaultScorecardId: string | null;
 }
 
+/** Days of evaluations an agent's current score averages, for a tenant that never set it. */
+export const DEFAULT_SCORE_WINDOW_DAYS = 30;
+
 /** A tenant that never saved settings: the seed is its id, so its sampling is reproducible too. */
 export function defaultSettings(tenantId: string): QaSettings {
   return {
@@ -33,7 +36,7 @@ export function defaultSettings(tenantId: string): QaSettings {
     analystIds: [],
     samplingSeed: tenantId,
     timeZone: 'UTC',
-    scoreWindowDays: 30,
+    scoreWindowDays: DEFAULT_SCORE_WINDOW_DAYS,
     defaultScorecardId: null,
   };
 }
